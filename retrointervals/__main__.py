@@ -1,0 +1,7 @@
+"""``python -m retrointervals`` runs the command line."""
+
+import sys
+
+from retrointervals.cli import main
+
+sys.exit(main())

@@ -1,0 +1,47 @@
+"""The exception hierarchy: every error the library raises on purpose derives from RetroIntervalsError."""
+
+from __future__ import annotations
+
+__all__ = ["FormatError", "OutputExistsError", "RetroIntervalsError", "ValidationError"]
+
+
+class RetroIntervalsError(Exception):
+    """Base class of every error raised on purpose by retrointervals."""
+
+
+class ValidationError(RetroIntervalsError, ValueError):
+    """A value is not acceptable for a model field.
+
+    Attributes:
+        field: Dotted name of the field, e.g. ``"Step.speed"`` or ``"Repeat.count"``.
+        value: The rejected value, as given.
+        problem: What is wrong with it, in plain words.
+    """
+
+    def __init__(self, field: str, value: object, problem: str) -> None:
+        self.field = field
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{field}: {problem} (got {value!r})")
+
+
+class FormatError(RetroIntervalsError, ValueError):
+    """A file or document cannot be read or written in the requested format.
+
+    Attributes:
+        location: Where the problem is, e.g. ``"plan.json, line 3"`` or a JSON path; may be empty.
+        problem: What is wrong, in plain words.
+    """
+
+    def __init__(self, problem: str, location: str = "") -> None:
+        self.location = location
+        self.problem = problem
+        super().__init__(f"{location}: {problem}" if location else problem)
+
+
+class OutputExistsError(RetroIntervalsError, FileExistsError):
+    """A file would be overwritten, and overwriting was not asked for."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: already exists (pass overwrite=True, or --force on the command line)")

@@ -1,0 +1,379 @@
+"""The native retrointervals JSON format: lossless and versioned.
+
+A document is an object with ``"format": "retrointervals/1"`` and exactly one of ``"workout"`` or ``"plan"``.
+Field names carry their units (``duration_s``, ``distance_m``, ``speed_kmh`` or ``speed_mph``, ``incline_pct``),
+and speeds keep the unit they were given in, so writing and reading a workout or plan gives it back unchanged.
+See ``docs/concepts.md`` for the full field list. Optional fields (descriptions, incline, handrails, cues,
+week labels, weekdays, plan level, forward speed and start date) may be left out when reading; unknown fields,
+missing required fields, wrong types and unknown versions are refused with ``FormatError`` naming the place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from retrointervals._files import check_size, read_bounded, write_atomic
+from retrointervals.errors import FormatError, ValidationError
+from retrointervals.model import Direction, Level, Plan, Repeat, Session, Step, StepKind, Week, Weekday, Workout
+from retrointervals.units import Distance, Duration, Incline, Speed, SpeedUnit
+
+__all__ = ["EXTENSION", "FORMAT_ID", "from_json", "read", "to_json", "write"]
+
+FORMAT_ID = "retrointervals/1"
+EXTENSION = ".json"
+
+#: JSON nesting of a valid document is bounded by the model's repeat depth; this is far beyond it.
+_MAX_JSON_DEPTH = 64
+
+Document = Workout | Plan
+JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+E = TypeVar("E", Direction, StepKind, Level)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def to_json(document: Document) -> str:
+    """The document as retrointervals JSON text (UTF-8 friendly, indented, ending in a newline)."""
+    if isinstance(document, Workout):
+        body: dict[str, JSONValue] = {"format": FORMAT_ID, "workout": _encode_workout(document)}
+    elif isinstance(document, Plan):
+        body = {"format": FORMAT_ID, "plan": _encode_plan(document)}
+    else:
+        raise TypeError(f"expected a Workout or a Plan, got {type(document).__name__}")
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(document: Document, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+    """Write the document to ``path`` atomically; refuse to replace a file unless ``overwrite``."""
+    return write_atomic(path, to_json(document).encode("utf-8"), overwrite=overwrite)
+
+
+def _encode_speed(speed: Speed, prefix: str) -> dict[str, JSONValue]:
+    suffix = "kmh" if speed.unit is SpeedUnit.KMH else "mph"
+    return {f"{prefix}_{suffix}": speed.value}
+
+
+def _encode_item(item: Step | Repeat) -> dict[str, JSONValue]:
+    if isinstance(item, Repeat):
+        return {"repeat": item.count, "steps": [_encode_item(child) for child in item.steps]}
+    length: dict[str, JSONValue] = (
+        {"duration_s": int(item.length.exact)}
+        if isinstance(item.length, Duration)
+        else {"distance_m": int(item.length.exact)}
+    )
+    return {
+        "direction": item.direction.value,
+        "kind": item.kind.value,
+        **length,
+        **_encode_speed(item.speed, "speed"),
+        "incline_pct": item.incline.in_percent,
+        "hold_handrails": item.hold_handrails,
+        "cue": item.cue,
+    }
+
+
+def _encode_workout(workout: Workout) -> dict[str, JSONValue]:
+    return {
+        "name": workout.name,
+        "description": workout.description,
+        "steps": [_encode_item(item) for item in workout.steps],
+    }
+
+
+def _encode_plan(plan: Plan) -> dict[str, JSONValue]:
+    body: dict[str, JSONValue] = {
+        "name": plan.name,
+        "description": plan.description,
+        "level": plan.level.value if plan.level else None,
+    }
+    if plan.forward_speed is not None:
+        body.update(_encode_speed(plan.forward_speed, "forward_speed"))
+    body["start"] = plan.start.isoformat() if plan.start else None
+    body["weeks"] = [
+        {
+            "label": week.label,
+            "deload": week.deload,
+            "sessions": [
+                {
+                    "weekday": session.weekday.short if session.weekday is not None else None,
+                    "workout": _encode_workout(session.workout),
+                }
+                for session in week.sessions
+            ],
+        }
+        for week in plan.weeks
+    ]
+    return body
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def from_json(text: str | bytes, source: str = "") -> Document:
+    """Read a workout or plan from retrointervals JSON text.
+
+    Args:
+        text: The document.
+        source: Where it came from (a file name), used in error messages.
+
+    Raises:
+        FormatError: The text is not valid JSON, not a retrointervals/1 document, or describes an invalid
+            workout or plan; the message names the place (``$.workout.steps[2].speed_kmh``) and the problem.
+    """
+    check_size(text, source or "input")
+    try:
+        data: JSONValue = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as error:
+        where = f"{source + ', ' if source else ''}line {error.lineno}, column {error.colno}"
+        raise FormatError(f"not valid JSON: {error.msg}", where) from None
+    except UnicodeDecodeError as error:
+        raise FormatError(f"not UTF-8 text: {error.reason} at byte {error.start}", source) from None
+    except RecursionError:
+        raise FormatError("JSON nested too deeply", source) from None
+    except _DuplicateKeyError as error:
+        raise FormatError(f"the key {error.key!r} appears twice in one object", source) from None
+    except ValueError as error:  # a NaN or Infinity literal
+        raise FormatError(str(error), source) from None
+    return _Decoder(source).document(data)
+
+
+def read(path: str | os.PathLike[str]) -> Document:
+    """Read a workout or plan from a retrointervals JSON file (at most 16 MiB)."""
+    return from_json(read_bounded(path), source=str(path))
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
+def _refuse_constant(name: str) -> JSONValue:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _unique_keys(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:
+    result: dict[str, JSONValue] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
+_MISSING = object()
+
+
+class _Object:
+    """A JSON object being read: typed field access, with every unread field reported as unknown."""
+
+    def __init__(self, data: JSONValue, path: str, where: str) -> None:
+        if not isinstance(data, dict):
+            raise FormatError(f"expected an object, got {_json_type(data)}", f"{where}{path}")
+        self.data = data
+        self.path = path
+        self.where = where
+        self.seen: set[str] = set()
+
+    def error(self, key: str | None, problem: str) -> FormatError:
+        return FormatError(problem, f"{self.where}{self.path}{'.' + key if key else ''}")
+
+    def get(self, key: str, default: object = _MISSING) -> JSONValue:
+        self.seen.add(key)
+        if key in self.data:
+            return self.data[key]
+        if default is _MISSING:
+            raise self.error(None, f"missing field {key!r}")
+        return default  # type: ignore[return-value]  # callers pass JSON-compatible defaults
+
+    def typed(self, key: str, kinds: tuple[type, ...], name: str, default: object = _MISSING) -> JSONValue:
+        value = self.get(key, default)
+        if value is default and default is not _MISSING:
+            return value
+        if isinstance(value, bool) is not (bool in kinds) or not isinstance(value, kinds):
+            raise self.error(key, f"expected {name}, got {_json_type(value)}")
+        return value
+
+    def string(self, key: str, default: object = _MISSING) -> str:
+        return self.typed(key, (str,), "a string", default)  # type: ignore[return-value]
+
+    def optional_string(self, key: str) -> str | None:
+        return None if self.get(key, None) is None else self.string(key)
+
+    def number(self, key: str) -> int | float:
+        return self.typed(key, (int, float), "a number")  # type: ignore[return-value]
+
+    def boolean(self, key: str, default: bool) -> bool:
+        return self.typed(key, (bool,), "true or false", default)  # type: ignore[return-value]
+
+    def array(self, key: str) -> list[JSONValue]:
+        return self.typed(key, (list,), "an array")  # type: ignore[return-value]
+
+    def choice(self, key: str, enum: type[E]) -> E:
+        value = self.string(key)
+        for member in enum:
+            if member.value == value:
+                return member
+        allowed = ", ".join(repr(member.value) for member in enum)
+        raise self.error(key, f"unknown value {value!r}; expected one of {allowed}")
+
+    def one_of(self, *keys: str) -> str:
+        present = [key for key in keys if key in self.data]
+        if len(present) != 1:
+            raise self.error(None, f"needs exactly one of {', '.join(keys)}, found {len(present)}")
+        return present[0]
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            raise self.error(unknown[0], f"unknown field {unknown[0]!r}")
+
+    def child(self, key: str) -> _Object:
+        return _Object(self.get(key), f"{self.path}.{key}", self.where)
+
+    def children(self, key: str) -> Iterator[tuple[str, JSONValue]]:
+        for index, value in enumerate(self.array(key)):
+            yield f"{self.path}.{key}[{index}]", value
+
+
+class _Decoder:
+    def __init__(self, source: str) -> None:
+        self.where = f"{source}: " if source else ""
+        self.depth = 0
+
+    @contextmanager
+    def building(self, path: str) -> Iterator[None]:
+        """Report a model ValidationError at the JSON path of the object being built."""
+        try:
+            yield
+        except ValidationError as error:
+            raise FormatError(str(error), f"{self.where}{path}") from error
+
+    def document(self, data: JSONValue) -> Document:
+        top = _Object(data, "$", self.where)
+        found = top.get("format", None)
+        if found != FORMAT_ID:
+            if found is None:
+                raise top.error(None, f'not a retrointervals document (no "format": "{FORMAT_ID}")')
+            raise top.error("format", f"unsupported format {found!r}; this version reads {FORMAT_ID!r}")
+        key = top.one_of("workout", "plan")
+        reader: Callable[[_Object], Document] = self.workout if key == "workout" else self.plan
+        result = reader(top.child(key))
+        top.finish()
+        return result
+
+    def speed(self, fields: _Object, prefix: str) -> Speed:
+        key = fields.one_of(f"{prefix}_kmh", f"{prefix}_mph")
+        unit = SpeedUnit.KMH if key.endswith("kmh") else SpeedUnit.MPH
+        value = fields.number(key)
+        with self.building(f"{fields.path}.{key}"):
+            return Speed.of(value, unit)
+
+    def item(self, data: JSONValue, path: str) -> Step | Repeat:
+        self.depth += 1
+        if self.depth > _MAX_JSON_DEPTH:
+            raise FormatError("repeats nested too deeply", f"{self.where}{path}")
+        fields = _Object(data, path, self.where)
+        if "repeat" in fields.data:
+            count = fields.typed("repeat", (int,), "a whole number")
+            steps = [self.item(value, child) for child, value in fields.children("steps")]
+            fields.finish()
+            self.depth -= 1
+            with self.building(path):
+                return Repeat(count, steps)  # type: ignore[arg-type]  # checked by Repeat
+        direction = fields.choice("direction", Direction)
+        kind = fields.choice("kind", StepKind)
+        length_key = fields.one_of("duration_s", "distance_m")
+        length_value = fields.number(length_key)
+        speed = self.speed(fields, "speed")
+        incline = fields.typed("incline_pct", (int, float), "a number", 0)
+        handrails = fields.boolean("hold_handrails", default=False)
+        cue = fields.optional_string("cue")
+        fields.finish()
+        self.depth -= 1
+        with self.building(path):
+            length = Duration.seconds(length_value) if length_key == "duration_s" else Distance.metres(length_value)
+            return Step(
+                direction=direction,
+                kind=kind,
+                length=length,
+                speed=speed,
+                incline=Incline.percent(incline),  # type: ignore[arg-type]  # checked by typed()
+                hold_handrails=handrails,
+                cue=cue,
+            )
+
+    def workout(self, fields: _Object) -> Workout:
+        name = fields.string("name")
+        description = fields.string("description", "")
+        steps = [self.item(value, path) for path, value in fields.children("steps")]
+        fields.finish()
+        with self.building(fields.path):
+            return Workout(name, steps, description)
+
+    def plan(self, fields: _Object) -> Plan:
+        name = fields.string("name")
+        description = fields.string("description", "")
+        level_text = fields.get("level", None)
+        level = None if level_text is None else fields.choice("level", Level)
+        forward_speed = None
+        if "forward_speed_kmh" in fields.data or "forward_speed_mph" in fields.data:
+            forward_speed = self.speed(fields, "forward_speed")
+        start = self.date(fields, "start")
+        weeks = [self.week(_Object(value, path, self.where)) for path, value in fields.children("weeks")]
+        fields.finish()
+        with self.building(fields.path):
+            return Plan(
+                name=name,
+                weeks=weeks,
+                level=level,
+                forward_speed=forward_speed,
+                start=start,
+                description=description,
+            )
+
+    def date(self, fields: _Object, key: str) -> dt.date | None:
+        text = fields.optional_string(key)
+        if text is None:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise fields.error(key, f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+    def week(self, fields: _Object) -> Week:
+        label = fields.string("label", "")
+        deload = fields.boolean("deload", default=False)
+        sessions = [self.session(_Object(value, path, self.where)) for path, value in fields.children("sessions")]
+        fields.finish()
+        with self.building(fields.path):
+            return Week(sessions, label=label, deload=deload)
+
+    def session(self, fields: _Object) -> Session:
+        day_text = fields.optional_string("weekday")
+        with self.building(f"{fields.path}.weekday"):
+            weekday = None if day_text is None else Weekday.parse(day_text)
+        workout = self.workout(fields.child("workout"))
+        fields.finish()
+        return Session(workout, weekday)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"

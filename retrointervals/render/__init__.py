@@ -1,0 +1,1 @@
+"""Human-readable views of workouts and plans (terminal text for now)."""

@@ -1,0 +1,108 @@
+"""The one timeline: a workout's repeats expanded into a flat sequence of timed segments.
+
+Totals, every exporter and every chart read this; nothing else expands repeats.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+import attrs
+
+from retrointervals.model import Direction, Repeat, Step
+from retrointervals.units import Distance, Duration
+
+__all__ = ["Segment", "Totals", "expand"]
+
+
+@attrs.frozen
+class Segment:
+    """One step as walked at one moment of the workout.
+
+    Attributes:
+        step: The step walked.
+        start: Time from the start of the workout to the start of the segment.
+        end: Time from the start of the workout to the end of the segment.
+        start_distance: Belt distance from the start of the workout to the start of the segment.
+        end_distance: Belt distance from the start of the workout to the end of the segment.
+        repetitions: For each repeat around the step, outermost first, which pass this is (from 0).
+        path: Indexes leading from the workout's steps down to the step (one per nesting level).
+    """
+
+    step: Step
+    start: Duration
+    end: Duration
+    start_distance: Distance
+    end_distance: Distance
+    repetitions: tuple[int, ...]
+    path: tuple[int, ...]
+
+    @property
+    def duration(self) -> Duration:
+        """How long the segment lasts."""
+        return self.end - self.start
+
+    @property
+    def distance(self) -> Distance:
+        """How far the belt moves during the segment."""
+        return self.end_distance - self.start_distance
+
+
+def expand(steps: Sequence[Step | Repeat]) -> tuple[Segment, ...]:
+    """Expand steps and (nested) repeats into consecutive segments, starting at time and distance zero."""
+    segments: list[Segment] = []
+    clock = Fraction(0)
+    odometer = Fraction(0)
+
+    def walk(items: Iterable[Step | Repeat], path: tuple[int, ...], repetitions: tuple[int, ...]) -> None:
+        nonlocal clock, odometer
+        for index, item in enumerate(items):
+            if isinstance(item, Repeat):
+                for repetition in range(item.count):
+                    walk(item.steps, (*path, index), (*repetitions, repetition))
+                continue
+            end = clock + item.duration.exact
+            end_distance = odometer + item.distance.exact
+            segments.append(
+                Segment(
+                    step=item,
+                    start=Duration(clock),
+                    end=Duration(end),
+                    start_distance=Distance(odometer),
+                    end_distance=Distance(end_distance),
+                    repetitions=repetitions,
+                    path=(*path, index),
+                )
+            )
+            clock, odometer = end, end_distance
+
+    walk(steps, (), ())
+    return tuple(segments)
+
+
+@attrs.frozen
+class Totals:
+    """Sums over a timeline."""
+
+    time: Duration
+    distance: Distance
+    backward_time: Duration
+    backward_distance: Distance
+    #: How many times consecutive segments face different ways.
+    direction_changes: int
+
+    @classmethod
+    def of(cls, segments: Sequence[Segment]) -> Totals:
+        """Sum a timeline."""
+        backward = [segment for segment in segments if segment.step.direction is Direction.BACKWARD]
+        return cls(
+            time=Duration(sum((s.duration.exact for s in segments), Fraction(0))),
+            distance=Distance(sum((s.distance.exact for s in segments), Fraction(0))),
+            backward_time=Duration(sum((s.duration.exact for s in backward), Fraction(0))),
+            backward_distance=Distance(sum((s.distance.exact for s in backward), Fraction(0))),
+            direction_changes=sum(
+                before.step.direction is not after.step.direction for before, after in itertools.pairwise(segments)
+            ),
+        )
