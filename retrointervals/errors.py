@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["FormatError", "OutputExistsError", "RetroIntervalsError", "ValidationError"]
+__all__ = ["FormatError", "FormatLimitError", "OutputExistsError", "RetroIntervalsError", "ValidationError"]
 
 
 class RetroIntervalsError(Exception):
@@ -45,3 +45,17 @@ class OutputExistsError(RetroIntervalsError, FileExistsError):
     def __init__(self, path: str) -> None:
         self.path = path
         super().__init__(f"{path}: already exists (pass overwrite=True, or --force on the command line)")
+
+
+class FormatLimitError(FormatError):
+    """A workout or plan holds something the target format cannot carry (raised under ``Policy.STRICT``).
+
+    Attributes:
+        where: The step or workout concerned, e.g. ``"workout 'Week 1 A', step 3"``.
+        limit: The format's limit that was hit, e.g. ``"TCX step names are at most 15 characters"``.
+    """
+
+    def __init__(self, where: str, limit: str) -> None:
+        self.where = where
+        self.limit = limit
+        super().__init__(f"{limit} (use the lossy policy to write the closest valid file)", where)

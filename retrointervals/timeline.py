@@ -14,7 +14,7 @@ import attrs
 from retrointervals.model import Direction, Repeat, Step
 from retrointervals.units import Distance, Duration
 
-__all__ = ["Segment", "Totals", "expand"]
+__all__ = ["Segment", "Totals", "expand", "flatten"]
 
 
 @attrs.frozen
@@ -106,3 +106,23 @@ class Totals:
                 before.step.direction is not after.step.direction for before, after in itertools.pairwise(segments)
             ),
         )
+
+
+def flatten(steps: Sequence[Step | Repeat], max_depth: int) -> tuple[Step | Repeat, ...]:
+    """The steps with every repeat nested deeper than ``max_depth`` unrolled.
+
+    ``max_depth=0`` unrolls every repeat (the steps of the timeline, in order); ``1`` keeps single-level repeats
+    and unrolls repeats inside them; and so on. Unrolling goes through ``expand``, so it matches the timeline.
+    Formats that cannot nest (ZWO, QZ) or cannot repeat call this instead of expanding repeats themselves.
+    """
+    if max_depth < 0:
+        raise ValueError(f"max_depth must be 0 or more, not {max_depth}")
+    result: list[Step | Repeat] = []
+    for item in steps:
+        if not isinstance(item, Repeat):
+            result.append(item)
+        elif max_depth == 0:
+            result.extend(segment.step for segment in expand([item]))
+        else:
+            result.append(Repeat(item.count, flatten(item.steps, max_depth - 1)))
+    return tuple(result)

@@ -43,7 +43,8 @@ def test_show_workout_prints_steps_totals_and_the_safety_note(capsys: pytest.Cap
 @given(ris.plans(max_weeks=3))
 def test_show_plan_lists_every_session(plan: Plan) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        path = native.write(plan, Path(folder) / "plan.json")
+        path = Path(folder) / "plan.json"
+        native.write(plan, path)
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             assert main(["show", str(path)]) == 0

@@ -174,7 +174,7 @@ def test_oversized_input_is_refused_before_parsing(tmp_path: Path) -> None:
 def test_write_is_atomic_and_refuses_to_overwrite(tmp_path: Path) -> None:
     workout = native.read(EXAMPLE)
     target = tmp_path / "w.json"
-    assert native.write(workout, target) == target
+    assert native.write(workout, target) == ()
     assert native.read(target) == workout
     before = target.read_bytes()
     with pytest.raises(OutputExistsError, match="already exists"):

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from retrointervals import Direction, Distance, Duration, Repeat, Speed, Step, StepKind, Workout, expand
 from retrointervals import strategies as ris
+from retrointervals.timeline import flatten
 
 
 def walk(direction: Direction, seconds: int, kmh: float = 3.6) -> Step:
@@ -80,3 +81,13 @@ def test_a_repeat_of_n_copies_takes_n_times_its_body(body: list[Step | Repeat], 
     assert repeated[-1].end.exact == count * body_segments[-1].end.exact
     assert repeated[-1].end_distance.exact == count * body_segments[-1].end_distance.exact
     assert [s.step for s in repeated] == [s.step for s in body_segments] * count
+
+
+@given(ris.step_sequences(max_depth=3, max_segments=40), st.integers(0, 3))
+def test_flatten_keeps_the_timeline_and_bounds_the_depth(steps: list[Step | Repeat], max_depth: int) -> None:
+    flat = flatten(steps, max_depth)
+    assert [s.step for s in expand(flat)] == [s.step for s in expand(steps)]
+    assert expand(flat)[-1].end == expand(steps)[-1].end
+    assert all(item.depth <= max_depth for item in flat if isinstance(item, Repeat))
+    if max_depth == 0:
+        assert all(isinstance(item, Step) for item in flat)

@@ -15,15 +15,25 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TypeVar
 
 from retrointervals._files import check_size, read_bounded, write_atomic
 from retrointervals.errors import FormatError, ValidationError
+from retrointervals.formats import Change, Encoded, Policy
 from retrointervals.model import Direction, Level, Plan, Repeat, Session, Step, StepKind, Week, Weekday, Workout
 from retrointervals.units import Distance, Duration, Incline, Speed, SpeedUnit
 
-__all__ = ["EXTENSION", "FORMAT_ID", "from_json", "read", "to_json", "write"]
+__all__ = [
+    "EXTENSION",
+    "FORMAT_ID",
+    "from_json",
+    "read",
+    "read_bytes",
+    "to_json",
+    "write",
+    "write_plan",
+    "write_workout",
+]
 
 FORMAT_ID = "retrointervals/1"
 EXTENSION = ".json"
@@ -50,9 +60,28 @@ def to_json(document: Document) -> str:
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def write(document: Document, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-    """Write the document to ``path`` atomically; refuse to replace a file unless ``overwrite``."""
-    return write_atomic(path, to_json(document).encode("utf-8"), overwrite=overwrite)
+def write(
+    document: Document, path: str | os.PathLike[str], *, policy: Policy = Policy.STRICT, overwrite: bool = False
+) -> tuple[Change, ...]:
+    """Write the document to ``path`` atomically; refuse to replace a file unless ``overwrite``.
+
+    The format is lossless, so ``policy`` never matters and nothing is ever changed.
+    """
+    del policy  # lossless: nothing to decide
+    write_atomic(path, to_json(document).encode("utf-8"), overwrite=overwrite)
+    return ()
+
+
+def write_workout(workout: Workout, *, policy: Policy = Policy.STRICT) -> Encoded:
+    """The workout as the bytes of a JSON file (lossless, so ``policy`` never matters)."""
+    del policy
+    return Encoded(to_json(workout).encode("utf-8"))
+
+
+def write_plan(plan: Plan, *, policy: Policy = Policy.STRICT) -> Encoded:
+    """The plan as the bytes of a JSON file (lossless, so ``policy`` never matters)."""
+    del policy
+    return Encoded(to_json(plan).encode("utf-8"))
 
 
 def _encode_speed(speed: Speed, prefix: str) -> dict[str, JSONValue]:
@@ -147,6 +176,11 @@ def from_json(text: str | bytes, source: str = "") -> Document:
 def read(path: str | os.PathLike[str]) -> Document:
     """Read a workout or plan from a retrointervals JSON file (at most 16 MiB)."""
     return from_json(read_bounded(path), source=str(path))
+
+
+def read_bytes(data: bytes, source: str = "") -> Document:
+    """Read a workout or plan from the bytes of a retrointervals JSON file."""
+    return from_json(data, source)
 
 
 class _DuplicateKeyError(ValueError):
