@@ -232,3 +232,21 @@ def _mutate(document: Any, data: st.DataObject) -> None:
         else:
             node[key] = replacement
         return
+
+
+def test_plan_files_for_a_whole_plan_format() -> None:
+    from retrointervals.formats import plan_files  # noqa: PLC0415
+
+    plan = native.from_json(native.to_json(_plan_of(native.read(EXAMPLE))))
+    assert isinstance(plan, Plan)
+    ((name, encoded),) = plan_files(plan, "json")
+    assert name == "plan.json"
+    assert native.read_bytes(encoded.data) == plan
+    assert encoded.changes == ()
+
+
+def _plan_of(workout: Workout | Plan) -> Plan:
+    from retrointervals import Session, Week  # noqa: PLC0415
+
+    assert isinstance(workout, Workout)
+    return Plan(name="P", weeks=[Week([Session(workout), Session(workout)])])

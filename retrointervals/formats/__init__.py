@@ -37,6 +37,8 @@ __all__ = [
     "Policy",
     "format_for_path",
     "load",
+    "plan_files",
+    "session_file_stem",
 ]
 
 
@@ -244,3 +246,30 @@ def load(info: FormatInfo | str) -> FormatModule:
         info = FORMATS[info]
     module: FormatModule = importlib.import_module(info.module)
     return module
+
+
+def session_file_stem(week_number: int, session_number: int) -> str:
+    """The stable, sortable base name of one session's file, e.g. ``"week01-session2"`` (numbers from 1)."""
+    return f"week{week_number:02d}-session{session_number}"
+
+
+def plan_files(
+    plan: Plan, info: FormatInfo | str, *, policy: Policy = Policy.STRICT
+) -> tuple[tuple[str, Encoded], ...]:
+    """A plan as the files of one format: ``(file name, Encoded)`` pairs.
+
+    Formats that hold a whole plan give one file, ``plan<ext>``; the others one file per session, named by
+    ``session_file_stem``.
+    """
+    if isinstance(info, str):
+        info = FORMATS[info] if info in FORMATS else format_for_path(f"x.{info}")
+    module = load(info)
+    extension = info.extensions[0]
+    if info.capabilities.whole_plan:
+        write_plan = getattr(module, "write_plan")  # noqa: B009 - only whole-plan formats have it
+        encoded: Encoded = write_plan(plan, policy=policy)
+        return ((f"plan{extension}", encoded),)
+    return tuple(
+        (f"{session_file_stem(week, number)}{extension}", module.write_workout(session.workout, policy=policy))
+        for week, number, session in plan.sessions()
+    )
