@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from retrointervals._validate import check_text
 from retrointervals.errors import ValidationError
+from retrointervals.treadmill import Treadmill
 from retrointervals.units import Distance, Duration, Incline, Speed
 
 if TYPE_CHECKING:
@@ -115,19 +117,6 @@ class Weekday(enum.IntEnum):
             if key in (day.short, day.name.lower()):
                 return day
         raise ValidationError("Weekday", text, "expected a day name such as 'mon' or 'monday'")
-
-
-def check_text(field: str, value: object, max_length: int, *, required: bool, single_line: bool = True) -> None:
-    """Refuse non-strings, blank required text, over-long text and control characters."""
-    if not isinstance(value, str):
-        raise ValidationError(field, value, "must be a string")
-    if required and not value.strip():
-        raise ValidationError(field, value, "must not be empty")
-    if len(value) > max_length:
-        raise ValidationError(field, value, f"must be at most {max_length} characters, not {len(value)}")
-    allowed = "" if single_line else "\n\t"
-    if any(ord(char) < 32 and char not in allowed for char in value):
-        raise ValidationError(field, value, "must not contain control characters" + (" or line breaks" * single_line))
 
 
 #: An attrs validator. ``Any`` lets attrs infer each field's type from its annotation; it stays internal.
@@ -400,6 +389,7 @@ class Plan:
         start: The date of the first day of week 1, if the plan is scheduled. Each week then runs for 7 days
             from the same weekday, and sessions with a weekday fall on the matching date.
         description: Free text.
+        treadmill: The treadmill the plan was made for, if known; its checks use it.
     """
 
     name: str = attrs.field(validator=_name("Plan.name"))
@@ -408,6 +398,7 @@ class Plan:
     forward_speed: Speed | None = attrs.field(default=None)
     start: dt.date | None = attrs.field(default=None)
     description: str = attrs.field(default="", validator=_description("Plan.description"))
+    treadmill: Treadmill | None = attrs.field(default=None)
 
     @weeks.validator
     def _check_weeks(self, _attribute: object, weeks: tuple[object, ...]) -> None:
@@ -424,6 +415,11 @@ class Plan:
     def _check_forward_speed(self, _attribute: object, speed: object) -> None:
         if speed is not None and not isinstance(speed, Speed):
             raise ValidationError("Plan.forward_speed", speed, "must be a Speed or None")
+
+    @treadmill.validator
+    def _check_treadmill(self, _attribute: object, treadmill: object) -> None:
+        if treadmill is not None and not isinstance(treadmill, Treadmill):
+            raise ValidationError("Plan.treadmill", treadmill, "must be a Treadmill or None")
 
     @start.validator
     def _check_start(self, _attribute: object, start: object) -> None:

@@ -15,11 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+import attrs
+
 try:
+    from hypothesis import assume, reject
     from hypothesis import strategies as st
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("retrointervals.strategies needs hypothesis: pip install 'retrointervals[hypothesis]'") from error
 
+from retrointervals.errors import ValidationError
 from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
@@ -37,6 +41,10 @@ from retrointervals.model import (
     Weekday,
     Workout,
 )
+from retrointervals.plans import generate_plan
+from retrointervals.plans.breakers import BREAKERS, break_rule
+from retrointervals.plans.levels import DEFAULT_RULES, ProgressionRules
+from retrointervals.treadmill import TREADMILLS, Treadmill
 from retrointervals.units import (
     MAX_INCLINE_PCT,
     MAX_SPEED_KMH,
@@ -50,23 +58,27 @@ from retrointervals.units import (
 )
 
 __all__ = [
+    "RULE_IDS",
     "cues",
     "directions",
     "distances",
     "durations",
+    "generated_plans",
     "inclines",
     "lengths",
     "names",
     "plans",
+    "rule_breaking_plans",
     "speeds",
     "step_kinds",
     "step_sequences",
     "steps",
+    "treadmills",
     "weeks",
     "workouts",
 ]
 
-_TEXT = st.characters(exclude_categories=("Cc", "Cs"))
+_TEXT = st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="\ufffe\uffff")
 
 
 def names(max_size: int = MAX_NAME_LENGTH) -> st.SearchStrategy[str]:
@@ -136,11 +148,11 @@ def steps(
     """Valid steps; pass a strategy for any field to narrow it."""
     return st.builds(
         Step,
-        direction=direction or directions(),
-        kind=kind or step_kinds(),
-        length=length or lengths(),
-        speed=speed or speeds(),
-        incline=incline or inclines(),
+        direction=direction if direction is not None else directions(),
+        kind=kind if kind is not None else step_kinds(),
+        length=length if length is not None else lengths(),
+        speed=speed if speed is not None else speeds(),
+        incline=incline if incline is not None else inclines(),
         hold_handrails=st.booleans(),
         cue=cues(),
     )
@@ -155,7 +167,7 @@ def step_sequences(
     max_items: int = 5,
 ) -> list[Step | Repeat]:
     """A non-empty list of steps and (nested) repeats that expands to at most ``max_segments`` segments."""
-    one_step = step or steps()
+    one_step = step if step is not None else steps()
 
     def build(depth: int, budget: int) -> tuple[list[Step | Repeat], int]:
         items: list[Step | Repeat] = []
@@ -199,7 +211,7 @@ def weeks(draw: st.DrawFn, workout: st.SearchStrategy[Workout] | None = None, st
         first = start.weekday() if start is not None else 0
         chosen.sort(key=lambda day: (day - first) % 7)
         days = list(chosen)
-    one_workout = workout or workouts(max_segments=12)
+    one_workout = workout if workout is not None else workouts(max_segments=12)
     sessions = [Session(draw(one_workout), day) for day in days]
     label = draw(st.sampled_from(["", "start", "volume", "speed", "incline", "deload"]))
     return Week(sessions, label=label, deload=label == "deload")
@@ -217,4 +229,103 @@ def plans(draw: st.DrawFn, workout: st.SearchStrategy[Workout] | None = None, ma
         forward_speed=draw(st.none() | speeds(min_kmh=2.0, max_kmh=6.5)),
         start=start,
         description=draw(st.text(_TEXT, max_size=80)),
+        treadmill=draw(st.none() | treadmills()),
     )
+
+
+#: Every rule ID the checker knows, in report order.
+RULE_IDS: tuple[str, ...] = tuple(BREAKERS)
+
+
+@st.composite
+def treadmills(draw: st.DrawFn, handrails: bool | None = None) -> Treadmill:
+    """Treadmill profiles: the presets and random machines (either unit, various ranges and increments)."""
+    if draw(st.booleans()):
+        preset = draw(st.sampled_from(sorted(TREADMILLS.values(), key=lambda machine: machine.name)))
+        if handrails is None or preset.handrails is handrails:
+            return preset
+    unit = draw(st.sampled_from(SpeedUnit))
+    increment = draw(st.sampled_from([1, 1, 1, 2, 5]))
+    per_tenth = unit.in_kmh / 10
+    lowest = draw(st.integers(1, int(Fraction(2) / per_tenth) // increment)) * increment
+    highest_low = max(lowest + increment, int(Fraction(5) / per_tenth))
+    highest = draw(st.integers(highest_low // increment + 1, int(Fraction(20) / per_tenth) // increment)) * increment
+    incline_step = draw(st.sampled_from([5, 10]))
+    max_incline = draw(st.sampled_from([0, 5, 10, 15])) * 10
+    min_incline = draw(st.sampled_from([0, 0, -3])) * 10
+    return Treadmill(
+        name=draw(st.sampled_from(["home", "gym", "clinic"])),
+        unit=unit,
+        min_speed=Speed(lowest, unit),
+        max_speed=Speed(highest, unit),
+        speed_increment_tenths=increment,
+        min_incline=Incline(min_incline - min_incline % incline_step if min_incline else 0),
+        max_incline=Incline(max_incline - max_incline % incline_step),
+        incline_increment_tenths=incline_step,
+        handrails=draw(st.booleans()) if handrails is None else handrails,
+    )
+
+
+@st.composite
+def generated_plans(
+    draw: st.DrawFn,
+    levels: st.SearchStrategy[Level] | None = None,
+    treadmill: st.SearchStrategy[Treadmill] | None = None,
+    weeks: st.SearchStrategy[int | None] | None = None,
+    rules: ProgressionRules = DEFAULT_RULES,
+) -> Plan:
+    """Plans made by ``generate_plan`` from drawn inputs (inputs it refuses are skipped)."""
+    level = draw(levels if levels is not None else st.sampled_from(Level))
+    machine = draw(treadmill if treadmill is not None else treadmills())
+    forward = draw(speeds(min_kmh=2.0, max_kmh=6.5))
+    low, high = rules.level(level).sessions_per_week
+    try:
+        return generate_plan(
+            level,
+            forward,
+            machine,
+            weeks=draw(weeks if weeks is not None else st.none() | st.integers(*rules.plan_weeks_range)),
+            sessions_per_week=draw(st.none() | st.integers(low, high)),
+            start=draw(st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2040, 12, 31))),
+            rules=rules,
+        )
+    except ValidationError:
+        reject()
+
+
+def _break_setups() -> dict[str, tuple[list[Level], st.SearchStrategy[Treadmill], st.SearchStrategy[int | None]]]:
+    """For each rule, inputs under which a generated plan offers a way to break it alone."""
+    presets = st.sampled_from([TREADMILLS["default"], TREADMILLS["mph"]])
+    every = list(Level)
+    higher = [Level.INTERMEDIATE, Level.ADVANCED]
+    several = st.integers(2, 12)
+    decline = st.sampled_from([attrs.evolve(machine, min_incline=Incline(-30)) for machine in
+                               (TREADMILLS["default"], TREADMILLS["mph"])])  # fmt: skip
+    setups = {rule: (every, presets, st.none() | st.integers(1, 12)) for rule in BREAKERS}
+    setups.update({
+        "S8": ([Level.REHAB, Level.BEGINNER, Level.INTERMEDIATE], decline, st.none() | st.integers(1, 12)),
+        "W2": (every, presets, several),
+        "W3": (every, presets, several),
+        "W4": (every, presets, several),
+        "W5": (higher, presets, st.integers(4, 12)),
+        "W6": ([Level.REHAB, Level.INTERMEDIATE, Level.ADVANCED], presets, st.integers(6, 12)),
+        "W7": (higher, presets, st.none() | st.integers(3, 12)),
+        "W9": (every, presets, several),
+    })  # fmt: skip
+    return setups
+
+
+@st.composite
+def rule_breaking_plans(draw: st.DrawFn, rule: str, rules: ProgressionRules = DEFAULT_RULES) -> Plan:
+    """Generated plans changed to break ``rule`` (one of ``RULE_IDS``) and, where possible, no other rule.
+
+    See ``retrointervals.plans.breakers`` for how each rule is broken and which cannot be broken alone.
+    """
+    if rule not in BREAKERS:
+        raise ValueError(f"unknown rule {rule!r}; known: {', '.join(BREAKERS)}")
+    levels, machines, weeks = _break_setups()[rule]
+    plan = draw(generated_plans(levels=st.sampled_from(levels), treadmill=machines, weeks=weeks, rules=rules))
+    broken = break_rule(rule, plan, rules)
+    assume(broken is not None)
+    assert broken is not None  # noqa: S101 - for the type checker; assume() rejected None
+    return broken

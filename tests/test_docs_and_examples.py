@@ -41,3 +41,14 @@ def test_example_json_is_what_the_example_script_builds() -> None:
     build = runpy.run_path(str(ROOT / "examples" / "build_workout.py"))["build"]
     assert native.read(ROOT / "examples" / "backward-intervals.json") == build()
     assert (ROOT / "examples" / "backward-intervals.json").read_text(encoding="utf-8") == native.to_json(build())
+
+
+def test_progression_docs_cover_every_rule_and_level() -> None:
+    from retrointervals.model import Level  # noqa: PLC0415
+    from retrointervals.plans import RULES  # noqa: PLC0415
+
+    text = (ROOT / "docs" / "progression.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"| {rule} |" in text, rule
+    for level in Level:
+        assert level.value in text

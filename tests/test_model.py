@@ -125,6 +125,8 @@ BAD_INPUTS: list[tuple[str, Callable[[], object]]] = [
     ("Workout.name", lambda: workout(name="x" * 81)),
     ("Workout.name", lambda: workout(name="a\tb")),
     ("Workout.name", lambda: Workout(None, [step()])),
+    ("Workout.name", lambda: workout(name="odd \ufffe")),  # XML files could not hold it
+    ("Step.cue", lambda: step(cue="lone \ud800 surrogate")),
     ("Workout.steps", lambda: Workout("W", [])),
     ("Workout.steps", lambda: Workout("W", [Repeat(99, [Repeat(99, [step(), step()])])])),
     ("Workout.description", lambda: Workout("W", [step()], "x" * 4001)),

@@ -15,13 +15,15 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from fractions import Fraction
 from typing import TypeVar
 
 from retrointervals._files import check_size, read_bounded, write_atomic
 from retrointervals.errors import FormatError, ValidationError
 from retrointervals.formats import Change, Encoded, Policy
 from retrointervals.model import Direction, Level, Plan, Repeat, Session, Step, StepKind, Week, Weekday, Workout
-from retrointervals.units import Distance, Duration, Incline, Speed, SpeedUnit
+from retrointervals.treadmill import Treadmill
+from retrointervals.units import Distance, Duration, Incline, Rounding, Speed, SpeedUnit, snap, to_fraction
 
 __all__ = [
     "EXTENSION",
@@ -43,7 +45,7 @@ _MAX_JSON_DEPTH = 64
 
 Document = Workout | Plan
 JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
-E = TypeVar("E", Direction, StepKind, Level)
+E = TypeVar("E", Direction, StepKind, Level, SpeedUnit)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -116,6 +118,20 @@ def _encode_workout(workout: Workout) -> dict[str, JSONValue]:
     }
 
 
+def _encode_treadmill(treadmill: Treadmill) -> dict[str, JSONValue]:
+    return {
+        "name": treadmill.name,
+        "unit": treadmill.unit.value,
+        "min_speed": treadmill.min_speed.value,
+        "max_speed": treadmill.max_speed.value,
+        "speed_increment": treadmill.speed_increment_tenths / 10,
+        "min_incline_pct": treadmill.min_incline.in_percent,
+        "max_incline_pct": treadmill.max_incline.in_percent,
+        "incline_increment_pct": treadmill.incline_increment_tenths / 10,
+        "handrails": treadmill.handrails,
+    }
+
+
 def _encode_plan(plan: Plan) -> dict[str, JSONValue]:
     body: dict[str, JSONValue] = {
         "name": plan.name,
@@ -125,6 +141,8 @@ def _encode_plan(plan: Plan) -> dict[str, JSONValue]:
     if plan.forward_speed is not None:
         body.update(_encode_speed(plan.forward_speed, "forward_speed"))
     body["start"] = plan.start.isoformat() if plan.start else None
+    if plan.treadmill is not None:
+        body["treadmill"] = _encode_treadmill(plan.treadmill)
     body["weeks"] = [
         {
             "label": week.label,
@@ -361,6 +379,7 @@ class _Decoder:
         if "forward_speed_kmh" in fields.data or "forward_speed_mph" in fields.data:
             forward_speed = self.speed(fields, "forward_speed")
         start = self.date(fields, "start")
+        treadmill = self.treadmill(fields.child("treadmill")) if fields.get("treadmill", None) is not None else None
         weeks = [self.week(_Object(value, path, self.where)) for path, value in fields.children("weeks")]
         fields.finish()
         with self.building(fields.path):
@@ -371,6 +390,42 @@ class _Decoder:
                 forward_speed=forward_speed,
                 start=start,
                 description=description,
+                treadmill=treadmill,
+            )
+
+    def treadmill(self, fields: _Object) -> Treadmill:
+        name = fields.string("name")
+        unit = fields.choice("unit", SpeedUnit)
+        numbers = {
+            key: fields.number(key)
+            for key in (
+                "min_speed",
+                "max_speed",
+                "speed_increment",
+                "min_incline_pct",
+                "max_incline_pct",
+                "incline_increment_pct",
+            )
+        }
+        handrails = fields.boolean("handrails", default=True)
+        fields.finish()
+        with self.building(fields.path):
+            return Treadmill(
+                name=name,
+                unit=unit,
+                min_speed=Speed.of(numbers["min_speed"], unit),
+                max_speed=Speed.of(numbers["max_speed"], unit),
+                speed_increment_tenths=snap(
+                    to_fraction(numbers["speed_increment"], "speed_increment") * 10,
+                    Fraction(1),
+                    Rounding.EXACT,
+                    "Treadmill.speed_increment",
+                    numbers["speed_increment"],
+                ),
+                min_incline=Incline.percent(numbers["min_incline_pct"]),
+                max_incline=Incline.percent(numbers["max_incline_pct"]),
+                incline_increment_tenths=Incline.percent(numbers["incline_increment_pct"]).tenths,
+                handrails=handrails,
             )
 
     def date(self, fields: _Object, key: str) -> dt.date | None:
