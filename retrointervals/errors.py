@@ -55,7 +55,9 @@ class FormatLimitError(FormatError):
         limit: The format's limit that was hit, e.g. ``"TCX step names are at most 15 characters"``.
     """
 
-    def __init__(self, where: str, limit: str) -> None:
+    def __init__(
+        self, where: str, limit: str, hint: str = "use the lossy policy to write the closest valid file"
+    ) -> None:
         self.where = where
         self.limit = limit
-        super().__init__(f"{limit} (use the lossy policy to write the closest valid file)", where)
+        super().__init__(f"{limit} ({hint})", where)

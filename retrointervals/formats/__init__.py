@@ -7,6 +7,10 @@ Every format module offers the same small API:
   atomically (formats that hold one workout per file refuse a ``Plan`` here; see ``plan_files``);
 - ``read_bytes(data, source="") -> Workout | Plan`` and ``read(path) -> Workout | Plan``.
 
+Readers of formats that can hold what the model cannot (FIT) also take ``policy=`` (``STRICT`` raises
+``FormatLimitError``, ``LOSSY`` reads the closest document) and offer
+``read_bytes_with_changes(data, source, *, policy) -> (document, changes)``.
+
 Formats that hold a whole plan in one file (native JSON, TCX) also offer ``write_plan(plan, *, policy=...)``.
 
 Modules are imported on demand (``load``), so ``import retrointervals`` never imports lxml or fitdecode.
@@ -159,7 +163,7 @@ FORMATS: dict[str, FormatInfo] = {
                 distance_steps=True,
                 repeats=True,
                 nested_repeats=True,
-                names="yes, at most 15 characters",
+                names="at most 15 characters (full name kept in the notes)",
                 cues=True,
                 whole_plan=True,
                 exact_speeds=True,
@@ -175,7 +179,7 @@ FORMATS: dict[str, FormatInfo] = {
                 direction_via="text events",
                 incline=True,
                 distance_steps=True,
-                repeats=True,
+                repeats=False,
                 nested_repeats=False,
                 names="workout name only",
                 cues=True,
@@ -190,13 +194,13 @@ FORMATS: dict[str, FormatInfo] = {
             extensions=(".xml",),
             module="retrointervals.formats.qz",
             capabilities=Capabilities(
-                direction_via="not carried (rows hold speed and incline only)",
+                direction_via="row attributes QZ ignores (ri_label, ri_note); QZ shows no direction",
                 incline=True,
                 distance_steps=True,
                 repeats=False,
                 nested_repeats=False,
                 names="no",
-                cues=False,
+                cues=True,
                 whole_plan=False,
                 exact_speeds=True,
             ),
