@@ -205,7 +205,7 @@ class Step:
             unit, limit = "m", MAX_STEP_METRES
         else:
             raise ValidationError("Step.length", length, "must be a Duration or a Distance")
-        shown = f"{float(length.exact):g} {unit}"
+        shown = f"{length.exact} {unit}"  # the exact value: float() would overflow on absurd input
         if not length.is_whole:
             raise ValidationError("Step.length", shown, f"must be a whole number of {unit}")
         if not 0 < length.exact <= limit:

@@ -39,3 +39,4 @@ def test_examples_read_as_people_would() -> None:
     assert parse_step_label("Warm up") is None
     assert parse_step_note("Easy jog") is None
     assert parse_step_note("forward,incline -2.5 %") is not None
+    assert parse_step_note("FORWARD, incline 99%") is None  # no treadmill inclines that far

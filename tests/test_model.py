@@ -103,6 +103,7 @@ BAD_INPUTS: list[tuple[str, Callable[[], object]]] = [
     ("Step.length", lambda: step(length=Duration.seconds(6 * 3600 + 1))),
     ("Step.length", lambda: step(length=Distance(2.5))),
     ("Step.length", lambda: step(length=60)),
+    ("Step.length", lambda: step(length=Distance(Fraction(10**403)))),  # absurd, but a clear error
     ("Step.direction", lambda: step(direction="backward")),
     ("Step.kind", lambda: step(kind=None)),
     ("Step.speed", lambda: step(speed=2.0)),

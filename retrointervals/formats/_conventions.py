@@ -20,6 +20,7 @@ import re
 
 import attrs
 
+from retrointervals.errors import ValidationError
 from retrointervals.model import Direction, Step, StepKind
 from retrointervals.units import Incline
 
@@ -86,9 +87,13 @@ def parse_step_note(text: str) -> NoteFields | None:
     if match is None:
         return None
     incline_text = match.group("incline")
+    try:
+        incline = Incline.percent(float(incline_text)) if incline_text else Incline.flat()
+    except ValidationError:  # an incline no treadmill has: not our convention
+        return None
     return NoteFields(
         direction=Direction(match.group("direction").lower()),
         hold_handrails=match.group("rails") is not None,
-        incline=Incline.percent(float(incline_text)) if incline_text else Incline.flat(),
+        incline=incline,
         cue=match.group("cue") or None,
     )

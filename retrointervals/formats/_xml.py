@@ -1,0 +1,296 @@
+"""XML shared by the TCX, ZWO and QZ modules: one hardened parser, element helpers, and small writing helpers.
+
+Reading: ``parse`` is the only way our readers turn bytes into a tree. It refuses input over the size bound before
+parsing, never resolves entities, never loads a DTD or anything from the network or the disk (a resolver refuses
+every external load as a second line of defence), refuses any document with a DOCTYPE (so no entity tricks such as
+"billion laughs"), keeps libxml2's depth and text-size limits (``huge_tree=False``), and turns every lxml error into
+``FormatError`` with the line number.
+
+Writing: ``LimitReport`` applies a ``Policy`` (raise under STRICT, record a ``Change`` under LOSSY); ``decimal``
+writes exact numbers; ``serialize`` gives the bytes of a document. (The model refuses text XML cannot hold, such as
+U+FFFF, so writers need no check of their own.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from fractions import Fraction
+
+from lxml import etree
+
+from retrointervals._files import check_size
+from retrointervals.errors import FormatError, FormatLimitError
+from retrointervals.formats import Change, Policy
+
+__all__ = [
+    "LimitReport",
+    "attributes",
+    "children",
+    "collapse",
+    "decimal",
+    "first_child",
+    "line_of",
+    "local_name",
+    "location",
+    "log_entries",
+    "number",
+    "parse",
+    "plain_text",
+    "serialize",
+    "text_of",
+]
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")  # what the model refuses (tab and line feed aside)
+_XML_SPACE = re.compile("[ \t\n\r]+")
+_DOCTYPE_REFUSED = "documents with a DOCTYPE (DTDs, entities) are refused"
+_DOCTYPE_MARKERS = tuple(
+    "<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+_LXML_PLACE = re.compile(r", line (\d+), column (\d+)\s*$")
+_MAX_MAGNITUDE = 10**9
+_NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?\s*$")
+
+
+class _ExternalLoadRefusedError(Exception):
+    """Raised by our resolver if libxml2 ever tries to load an external resource."""
+
+
+class _RefuseAll(etree.Resolver):
+    # The parser options already forbid external loads; this catches any path that would still try one.
+    def resolve(self, system_url: str, public_id: str, context: object) -> None:  # type: ignore[override]  # stubs lack context
+        raise _ExternalLoadRefusedError(system_url)
+
+
+def _parser(*, recover: bool = False) -> etree.XMLParser:
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        recover=recover,
+    )
+    parser.resolvers.add(_RefuseAll())
+    return parser
+
+
+def location(source: str, line: int | None) -> str:
+    """``"file.tcx, line 3"``, ``"line 3"`` or just the source, for ``FormatError.location``."""
+    if not line:
+        return source
+    return f"{source}, line {line}" if source else f"line {line}"
+
+
+def parse(data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = False) -> etree._Element:
+    """Parse untrusted bytes into an element tree, safely.
+
+    Args:
+        data: The document.
+        source: Where it came from (a file name), used in error messages.
+        allow_undeclared_prefixes: Accept a document that is well-formed XML but uses a namespace prefix it never
+            declares (real TCX fragments write ``xsi:type`` without declaring ``xsi``); such attributes then keep
+            their prefixed name, e.g. ``"xsi:type"``.
+
+    Raises:
+        FormatError: The input is too large, empty, not well-formed, has a DOCTYPE, or tries to load anything.
+    """
+    check_size(data, source or "input")
+    if not data.strip():
+        raise FormatError("the file is empty", source)
+    # Refuse a DOCTYPE before parsing: libxml2 expands internal entities inside attribute values even when told
+    # not to resolve entities (only its amplification limit stops a "billion laughs" there).
+    if any(marker in data for marker in _DOCTYPE_MARKERS):
+        raise FormatError(_DOCTYPE_REFUSED, location(source, _doctype_line(data)))
+    try:
+        try:
+            root = _parse_tree(data)
+        except _MalformedError as error:
+            if not (allow_undeclared_prefixes and error.namespace_only):
+                raise
+            root = _parse_tree(data, recover=True)
+    except _MalformedError as error:
+        found = _LXML_PLACE.search(error.message)
+        message = error.message[: found.start()] if found else error.message
+        where = location(source, error.line) + (f", column {found.group(2)}" if found and error.line else "")
+        raise FormatError(f"not well-formed XML: {message.strip()}", where) from None
+    except _ExternalLoadRefusedError as error:
+        raise FormatError(f"refused to load the external resource {error}", source) from None
+    tree = root.getroottree()
+    docinfo = tree.docinfo
+    # getattr: lxml-stubs lack DocInfo.doctype and type the DTDs as never None.
+    dtds = [getattr(docinfo, name, None) for name in ("internalDTD", "externalDTD")]
+    if getattr(docinfo, "doctype", "") or any(dtd is not None for dtd in dtds):
+        raise FormatError(_DOCTYPE_REFUSED, location(source, _doctype_line(data)))
+    return root
+
+
+class _MalformedError(Exception):
+    def __init__(self, message: str, line: int | None, *, namespace_only: bool) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.namespace_only = namespace_only
+
+
+def _parse_tree(data: bytes, *, recover: bool = False) -> etree._Element:
+    """Parse with the hardened parser, without ``parse``'s DOCTYPE check.
+
+    In recover mode, only namespace errors (undeclared prefixes) are forgiven; anything else is still malformed.
+    """
+    parser = _parser(recover=recover)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        # The parser's own log: the exception's log may also hold entries from earlier parses in this thread.
+        entries = log_entries(parser.error_log)
+        namespace_only = bool(entries) and all(domain == "NAMESPACE" for domain, _, _ in entries)
+        raise _MalformedError(error.msg, error.lineno, namespace_only=namespace_only) from None
+    if recover:
+        serious = [(line, message) for domain, line, message in log_entries(parser.error_log) if domain != "NAMESPACE"]
+        if serious or root is None:
+            line, message = serious[0] if serious else (1, "no root element")
+            raise _MalformedError(message, line, namespace_only=False)
+    return root
+
+
+def _doctype_line(data: bytes) -> int:
+    index = data.find(b"<!DOCTYPE")
+    return data.count(b"\n", 0, index) + 1 if index >= 0 else 1
+
+
+# --- reading helpers ---------------------------------------------------------------------------
+
+
+def log_entries(log: object) -> list[tuple[str, int, str]]:
+    """``(domain name, line, message)`` of each entry of an lxml error log (lxml-stubs cannot iterate one)."""
+    entries: Iterable[object] = log  # type: ignore[assignment]
+    return [
+        (
+            str(getattr(entry, "domain_name", "")),
+            int(getattr(entry, "line", 0) or 0),
+            str(getattr(entry, "message", "")),
+        )
+        for entry in entries
+    ]
+
+
+def line_of(element: etree._Element) -> int | None:
+    """The line an element starts on, if known."""
+    line: object = element.sourceline
+    return line if isinstance(line, int) else None
+
+
+def local_name(name: str) -> str:
+    """The local part of a tag or attribute name: ``"{ns}Step"`` -> ``"Step"``, ``"xsi:type"`` -> ``"type"``."""
+    return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def children(
+    element: etree._Element, name: str | None = None, *, ignore_case: bool = False
+) -> Iterator[etree._Element]:
+    """The child elements (not comments) of ``element``, optionally only those with local name ``name``."""
+    wanted = name.lower() if name is not None and ignore_case else name
+    for child in element:
+        tag: object = child.tag  # comments and processing instructions have a function here
+        if not isinstance(tag, str):
+            continue
+        if wanted is None:
+            yield child
+            continue
+        found = local_name(tag)
+        if (found.lower() if ignore_case else found) == wanted:
+            yield child
+
+
+def first_child(element: etree._Element, name: str, *, ignore_case: bool = False) -> etree._Element | None:
+    """The first child element with local name ``name``, or None."""
+    return next(children(element, name, ignore_case=ignore_case), None)
+
+
+def text_of(element: etree._Element | None) -> str | None:
+    """The text directly inside an element ("" when empty), or None when there is no element."""
+    if element is None:
+        return None
+    return element.text or ""
+
+
+def attributes(element: etree._Element) -> dict[str, str]:
+    """The element's attributes by lower-case local name (``TimeOffset`` and ``timeoffset`` are the same)."""
+    return {local_name(str(key)).lower(): str(value) for key, value in element.attrib.items()}
+
+
+def number(text: str, what: str, where: str) -> Fraction:
+    """A decimal number from a file as an exact fraction (``"0.95"`` is 19/20).
+
+    Raises:
+        FormatError: ``text`` is not a plain decimal number.
+    """
+    if not _NUMBER.match(text):
+        raise FormatError(f"{what} must be a number, not {text!r}", where)
+    value = Fraction(text.strip())
+    if abs(value) > _MAX_MAGNITUDE:  # far beyond any workout value; keeps giant numbers out of the model
+        raise FormatError(f"{what} is out of range: {text.strip()!r}", where)
+    return value
+
+
+def plain_text(text: str, max_length: int, *, single_line: bool = True) -> str:
+    """Foreign text made acceptable to the model: control characters become spaces, then it is shortened.
+
+    Readers use it for names, cues and descriptions of files written by other tools.
+    """
+    cleaned = _CONTROL.sub(" ", text)
+    if single_line:
+        cleaned = cleaned.replace("\n", " ").replace("\t", " ")
+    if len(cleaned) > max_length:
+        cleaned = cleaned[: max_length - 1].rstrip() + "\u2026"
+    return cleaned
+
+
+def collapse(text: str) -> str:
+    """XML Schema's whitespace collapse (only space, tab, CR and LF count), as for TCX names."""
+    return _XML_SPACE.sub(" ", text).strip(" ")
+
+
+# --- writing helpers ---------------------------------------------------------------------------
+
+
+class LimitReport:
+    """Applies a writer's ``Policy`` to each thing a format cannot carry.
+
+    Under ``Policy.STRICT`` the first limit hit raises ``FormatLimitError``; under ``Policy.LOSSY`` each is
+    recorded as a ``Change`` and the writer carries on with the closest valid value.
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        if not isinstance(policy, Policy):
+            raise TypeError(f"policy must be a Policy, not {policy!r}")
+        self.policy = policy
+        self.changes: list[Change] = []
+
+    def hit(self, where: str, limit: str, what: str) -> None:
+        """Record that ``where`` hits ``limit``; ``what`` says what the lossy write does about it.
+
+        Raises:
+            FormatLimitError: Under ``Policy.STRICT``.
+        """
+        if self.policy is Policy.STRICT:
+            raise FormatLimitError(where, limit)
+        self.changes.append(Change(where, what))
+
+
+def decimal(value: Fraction, places: int) -> str:
+    """``value`` as a plain decimal, rounded half to even to at most ``places`` places: 37/100 -> ``"0.37"``."""
+    scaled = round(value * 10**places)
+    sign = "-" if scaled < 0 else ""
+    whole, fraction = divmod(abs(scaled), 10**places)
+    digits = f"{fraction:0{places}d}".rstrip("0") if places else ""
+    return f"{sign}{whole}.{digits}" if digits else f"{sign}{whole}"
+
+
+def serialize(root: etree._Element) -> bytes:
+    """The document as UTF-8 bytes with an XML declaration, indented, ending in a newline."""
+    etree.indent(root, space="  ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)

@@ -1,0 +1,191 @@
+"""qdomyos-zwift treadmill programs: the rows QZ plays, exact km/h speeds, our direction attributes, QZ's own files."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from lxml import etree
+
+from retrointervals import (
+    Direction,
+    Distance,
+    Duration,
+    FormatError,
+    Incline,
+    Plan,
+    Repeat,
+    Session,
+    Speed,
+    SpeedUnit,
+    Step,
+    StepKind,
+    Week,
+    Workout,
+)
+from retrointervals import strategies as ris
+from retrointervals.errors import OutputExistsError
+from retrointervals.formats import Policy, plan_files, qz
+from retrointervals.timeline import flatten
+
+
+def _as_qz_keeps_it(workout: Workout, name: str) -> Workout:
+    """What QZ gives back: rows in walking order, speeds in km/h to 0.1, no name or description."""
+    steps = [attrs.evolve(s, speed=s.speed.to(SpeedUnit.KMH)) for s in flatten(workout.steps, 0) if isinstance(s, Step)]
+    return Workout(name, steps)
+
+
+def step(
+    direction: Direction = Direction.FORWARD,
+    kind: StepKind = StepKind.ACTIVE,
+    length: Duration | Distance | None = None,
+    speed: Speed | None = None,
+    **fields: object,
+) -> Step:
+    return Step(
+        direction=direction,
+        kind=kind,
+        length=length or Duration.seconds(60),
+        speed=speed or Speed.kmh(3.0),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+BACK = step(
+    Direction.BACKWARD,
+    length=Distance.metres(50),
+    speed=Speed.mph(1.3),
+    incline=Incline.percent(2.5),
+    hold_handrails=True,
+    cue="Slow",
+)
+EASY = step(kind=StepKind.RECOVERY, speed=Speed.kmh(3.6))
+SAMPLE = Workout("Retro ladder", [EASY, Repeat(2, [BACK, EASY])], "Not kept.")
+
+
+@given(ris.workouts())
+def test_write_then_read_keeps_direction_speed_incline_lengths_and_kinds(workout: Workout) -> None:
+    encoded = qz.write_workout(workout)  # QZ has no limit to hit: strict always writes
+    assert encoded.changes == ()
+    # Lost: the name and description (QZ has none), repeats (unrolled), the mph unit (QZ speeds are km/h).
+    assert qz.read_bytes(encoded.data, "Session 1.xml") == _as_qz_keeps_it(workout, "Session 1")
+
+
+@given(ris.workouts())
+def test_qz_gets_the_exact_belt_speed_and_incline_of_every_step(workout: Workout) -> None:
+    rows = etree.fromstring(qz.write_workout(workout, policy=Policy.LOSSY).data).findall("row")
+    for row, expected in zip(rows, flatten(workout.steps, 0), strict=True):
+        assert isinstance(expected, Step)
+        assert Fraction(row.get("speed")) == expected.speed.exact_kmh
+        assert Fraction(row.get("inclination")) == Fraction(expected.incline.tenths, 10)
+        assert row.get("forcespeed") == "1"
+        hours, minutes, seconds = (int(part) for part in row.get("duration").split(":"))
+        if isinstance(expected.length, Duration):
+            assert "distance" not in row.attrib
+            assert hours * 3600 + minutes * 60 + seconds == expected.length.exact
+        else:
+            assert Fraction(row.get("distance")) * 1000 == expected.length.exact
+            assert abs(hours * 3600 + minutes * 60 + seconds - expected.duration.exact) <= Fraction(1, 2) or hours == 23
+
+
+def test_the_file_is_what_qz_reads() -> None:
+    data = qz.write_workout(SAMPLE).data
+    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<rows>\n')
+    root = etree.fromstring(data)
+    assert dict(root.attrib) == {}  # QZ would read an element with attributes as a row
+    assert [row.tag for row in root] == ["row"] * 5
+    assert dict(root[1].attrib) == {
+        "duration": "00:01:26",
+        "distance": "0.05",
+        "speed": "2.0921472",
+        "inclination": "2.5",
+        "forcespeed": "1",
+        "ri_label": "BW active",
+        "ri_note": "BACKWARD, hold rails, incline 2.5%. Slow",
+    }
+    assert root[2].get("inclination") == "0"  # written every time, so the incline comes back to 0
+
+
+def test_plans_need_one_file_per_session(tmp_path: Path) -> None:
+    plan = Plan(name="P", weeks=[Week([Session(SAMPLE)])])
+    with pytest.raises(FormatError, match="plan_files"):
+        qz.write(plan, tmp_path / "p.xml")
+    assert [name for name, _ in plan_files(plan, "qz")] == ["week01-session1.xml"]
+
+
+def test_write_is_atomic_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "Retro ladder.xml"
+    assert qz.write(SAMPLE, path) == ()
+    assert qz.read(path) == _as_qz_keeps_it(SAMPLE, "Retro ladder")
+    with pytest.raises(OutputExistsError):
+        qz.write(SAMPLE, path)
+
+
+# --- QZ's own files ------------------------------------------------------------------------------
+
+
+def test_rows_written_by_qz_read_as_forward_steps() -> None:
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rows>
+    <row duration="00:05:00" speed="4.5" inclination="1" forcespeed="1"/>
+    <row duration="00:01:00" speed="6" forcespeed="1"/>
+    <row duration="00:00:00" distance="0.4" speed="5.25" inclination="0" forcespeed="1"/>
+</rows>
+"""
+    workout = qz.read_bytes(data)
+    assert workout.name == "QZ program"
+    assert workout.steps == (
+        step(length=Duration.seconds(300), speed=Speed.kmh(4.5), incline=Incline.percent(1)),
+        step(speed=Speed.kmh(6.0), incline=Incline.percent(1)),  # no inclination: unchanged, as in QZ
+        step(length=Distance.metres(400), speed=Speed.kmh(5.3)),
+    )
+
+
+def test_repeats_and_ramps_of_newer_qz() -> None:
+    data = b"""<rows>
+  <repeat times="3">
+    <row duration="00:01:00" speed="5" forcespeed="1"/>
+    <row duration="00:02:00" speedfrom="3" speedto="4" forcespeed="1"/>
+  </repeat>
+  <repeat times="1"><row duration="00:00:10" speed="2"/></repeat>
+</rows>"""
+    workout = qz.read_bytes(data)
+    assert workout.steps == (
+        Repeat(
+            3,
+            [
+                step(speed=Speed.kmh(5.0)),
+                step(length=Duration.seconds(120), speed=Speed.kmh(3.5), cue="Ramp from 3.0 to 4.0 km/h"),
+            ],
+        ),
+        step(length=Duration.seconds(10), speed=Speed.kmh(2.0)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "words"),
+    [
+        ('<row duration="00:01:00" power="200"/>', "no speed"),
+        ('<row duration="1:00" speed="3"/>', "HH:MM:SS"),
+        ('<row duration="00:61:00" speed="3"/>', "HH:MM:SS"),
+        ('<row duration="00:00:00" speed="3"/>', "lasts 00:00:00"),
+        ('<row duration="00:01:00" speed="31"/>', "between 0.1 and 30 km/h"),
+        ('<row duration="00:01:00" speed="3" inclination="-20"/>', r"between -10 and \+40"),
+        ('<repeat times="2"><repeat times="2"><row duration="00:01:00" speed="3"/></repeat></repeat>', "nest"),
+        ('<repeat times="0"><row duration="00:01:00" speed="3"/></repeat>', "from 1 to 99"),
+        ("", "no rows"),
+    ],
+)
+def test_rows_that_cannot_be_walked_are_refused_with_their_line(rows: str, words: str) -> None:
+    with pytest.raises(FormatError, match=words) as caught:
+        qz.read_bytes(f"<rows>\n{rows}\n</rows>".encode(), "p.xml")
+    assert re.fullmatch(r"p\.xml, line [12]", caught.value.location)
+
+
+def test_other_xml_is_not_a_program() -> None:
+    with pytest.raises(FormatError, match="not a qdomyos-zwift program"):
+        qz.read_bytes(b"<workout_file/>")

@@ -1,0 +1,569 @@
+"""TCX workouts: files valid for Garmin's schema by construction, exact round trips, lenient reading of real files."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from conftest import corpus_root
+from hypothesis import given
+from lxml import etree
+
+from retrointervals import (
+    Direction,
+    Distance,
+    Duration,
+    FormatError,
+    Incline,
+    Plan,
+    Repeat,
+    Session,
+    Speed,
+    Step,
+    StepKind,
+    ValidationError,
+    Week,
+    Weekday,
+    Workout,
+)
+from retrointervals import strategies as ris
+from retrointervals.errors import FormatLimitError, OutputExistsError
+from retrointervals.formats import FORMATS, Policy, plan_files, tcx
+from retrointervals.timeline import flatten
+
+NS = {"tc": tcx.NAMESPACE}
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+
+@functools.cache
+def _garmin_schema() -> etree.XMLSchema | None:
+    root = corpus_root()
+    if root is None:
+        return None
+    return etree.XMLSchema(etree.parse(str(root / "schemas" / "TrainingCenterDatabasev2.xsd")))
+
+
+def garmin_problems(data: bytes) -> list[str]:
+    """Problems Garmin's own schema finds; the test is skipped without the corpus copy of the schema."""
+    schema = _garmin_schema()
+    if schema is None:
+        pytest.skip("Garmin's TCX schema is in the interoperability corpus, which is absent")
+    return _problems(schema, data)
+
+
+def garmin_problems_if_available(data: bytes) -> list[str]:
+    """The same for property tests, whose other checks must still run without the corpus."""
+    schema = _garmin_schema()
+    return [] if schema is None else _problems(schema, data)
+
+
+def _problems(schema: etree.XMLSchema, data: bytes) -> list[str]:
+    if schema.validate(etree.fromstring(data)):
+        return []
+    return [str(entry) for entry in schema.error_log]  # type: ignore[attr-defined]
+
+
+def test_garmins_schema_is_in_the_corpus(corpus: Path) -> None:
+    assert _garmin_schema() is not None, corpus  # else the property tests below skip their Garmin checks
+
+
+def step(
+    direction: Direction = Direction.FORWARD,
+    kind: StepKind = StepKind.ACTIVE,
+    length: Duration | Distance | None = None,
+    speed: Speed | None = None,
+    **fields: object,
+) -> Step:
+    return Step(
+        direction=direction,
+        kind=kind,
+        length=length or Duration.seconds(60),
+        speed=speed or Speed.kmh(3.0),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+BACK = step(
+    Direction.BACKWARD,
+    length=Distance.metres(50),
+    speed=Speed.mph(1.3),
+    incline=Incline.percent(2.5),
+    hold_handrails=True,
+    cue="Long steps",
+)
+EASY = step(kind=StepKind.RECOVERY, speed=Speed.kmh(3.6))
+SAMPLE = Workout("Retro ladder", [EASY, Repeat(3, [BACK, EASY])], "Three rounds.\nHold on.")
+
+
+# --- round trips and schema validity ---------------------------------------------------------
+
+
+@given(ris.workouts())
+def test_lossy_write_is_valid_and_reads_back_unchanged(workout: Workout) -> None:
+    encoded = tcx.write_workout(workout, policy=Policy.LOSSY)
+    assert garmin_problems_if_available(encoded.data) == []
+    assert tcx.validate(encoded.data) == []
+    # TCX loses nothing of ours: names, notes and speed units travel in the notes; split parts are joined again.
+    assert tcx.read_bytes(encoded.data) == workout
+
+
+@given(ris.workouts())
+def test_strict_refuses_exactly_what_lossy_changes(workout: Workout) -> None:
+    lossy = tcx.write_workout(workout, policy=Policy.LOSSY)
+    assert garmin_problems_if_available(lossy.data) == []
+    if lossy.changes:
+        with pytest.raises(FormatLimitError, match="TCX") as caught:
+            tcx.write_workout(workout)
+        assert caught.value.where == lossy.changes[0].where
+    else:
+        assert tcx.write_workout(workout) == lossy
+
+
+@given(ris.plans(max_weeks=3))
+def test_plans_are_one_valid_file_that_reads_back_unchanged(plan: Plan) -> None:
+    encoded = tcx.write_plan(plan, policy=Policy.LOSSY)
+    assert garmin_problems_if_available(encoded.data) == []
+    assert tcx.validate(encoded.data) == []
+    assert tcx.read_bytes(encoded.data) == plan
+    root = etree.fromstring(encoded.data)
+    names = root.xpath("//tc:Workout/tc:Name/text()", namespaces=NS)
+    assert len(names) == len(set(names))
+    assert all(len(name) <= tcx.MAX_NAME_LENGTH_TCX for name in names)
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["", " \n ", "\t", "x\n\n-- retrointervals --", "x\n-- retrointervals --\nstep 1: BACKWARD, hold rails"],
+)
+def test_descriptions_come_back_exactly_even_when_they_look_like_our_section(description: str) -> None:
+    workout = Workout("  spaced  name ", [step(cue="  a  b ")], description)
+    assert tcx.read_bytes(tcx.write_workout(workout, policy=Policy.LOSSY).data) == workout
+
+
+def test_scheduled_dates_follow_the_plan() -> None:
+    plan = Plan(
+        name="Two weeks",
+        weeks=[Week([Session(SAMPLE, Weekday.MONDAY), Session(SAMPLE, Weekday.THURSDAY)]), Week([Session(SAMPLE)])],
+        start=dt.date(2024, 3, 4),
+    )
+    root = etree.fromstring(tcx.write_plan(plan, policy=Policy.LOSSY).data)
+    workouts = root.findall("tc:Workouts/tc:Workout", NS)
+    assert [w.findtext("tc:ScheduledOn", namespaces=NS) for w in workouts] == ["2024-03-04", "2024-03-07", None]
+    # Names must differ: the repeated session is renamed with its week and session code.
+    assert [w.findtext("tc:Name", namespaces=NS) for w in workouts] == [
+        "Retro ladder",
+        "W01S2 Retro lad",
+        "W02S1 Retro lad",
+    ]
+
+
+def test_plan_files_gives_one_tcx_file() -> None:
+    plan = Plan(name="P", weeks=[Week([Session(SAMPLE), Session(SAMPLE)])])
+    files = plan_files(plan, "tcx", policy=Policy.LOSSY)
+    assert [name for name, _ in files] == ["plan.tcx"]
+    assert tcx.read_bytes(files[0][1].data) == plan
+
+
+# --- what a written file looks like ------------------------------------------------------------
+
+
+def _root(workout: Workout, **options: object) -> etree._Element:
+    return etree.fromstring(tcx.write_workout(workout, policy=Policy.LOSSY, **options).data)  # type: ignore[arg-type]
+
+
+def test_steps_carry_label_time_or_distance_intensity_and_a_speed_band() -> None:
+    root = _root(SAMPLE)
+    steps = root.findall(".//tc:Workout//*[tc:StepId]", NS)
+    assert [s.findtext("tc:StepId", namespaces=NS) for s in steps] == ["1", "2", "3", "4"]  # pre-order
+    assert [s.get(XSI_TYPE) for s in steps] == ["Step_t", "Repeat_t", "Step_t", "Step_t"]
+    back = steps[2]
+    assert back.findtext("tc:Name", namespaces=NS) == "BW active"
+    assert back.find("tc:Duration", NS).get(XSI_TYPE) == "Distance_t"
+    assert back.findtext("tc:Duration/tc:Meters", namespaces=NS) == "50"
+    assert steps[0].findtext("tc:Intensity", namespaces=NS) == "Resting"
+    assert back.findtext("tc:Intensity", namespaces=NS) == "Active"
+    zone = back.find("tc:Target/tc:SpeedZone", NS)
+    assert zone.get(XSI_TYPE) == "CustomSpeedZone_t"
+    assert [etree.QName(child).localname for child in zone] == [
+        "ViewAs",
+        "LowInMetersPerSecond",
+        "HighInMetersPerSecond",
+    ]
+    assert zone.findtext("tc:ViewAs", namespaces=NS) == "Speed"
+    low, high = (Fraction(zone.findtext(f"tc:{end}InMetersPerSecond", namespaces=NS)) for end in ("Low", "High"))
+    exact = Speed.mph(1.3).exact_mps
+    assert abs((low + high) / 2 - exact) < Fraction(1, 10**8)
+    assert abs(low - exact * Fraction(95, 100)) < Fraction(1, 10**8)
+    assert root.find(".//tc:Creator", NS).get(XSI_TYPE) == "Application_t"
+
+
+def test_intensity_mapping() -> None:
+    kinds = [step(kind=kind) for kind in StepKind]
+    root = _root(Workout("Kinds", kinds))
+    found = root.xpath("//tc:Intensity/text()", namespaces=NS)
+    assert dict(zip(StepKind, found, strict=True)) == {
+        StepKind.WARMUP: "Active",
+        StepKind.ACTIVE: "Active",
+        StepKind.RECOVERY: "Resting",
+        StepKind.TRANSITION: "Resting",
+        StepKind.COOLDOWN: "Active",
+    }
+
+
+def test_notes_carry_what_tcx_has_no_field_for() -> None:
+    root = _root(SAMPLE)
+    notes = root.findtext(".//tc:Notes", namespaces=NS)
+    assert notes == (
+        "Three rounds.\nHold on.\n\n-- retrointervals --\nstep 3 mph: BACKWARD, hold rails, incline 2.5%. Long steps"
+    )
+
+
+def test_sport_is_other_unless_asked() -> None:
+    assert _root(SAMPLE).find(".//tc:Workout", NS).get("Sport") == "Other"
+    assert _root(SAMPLE, sport="running").find(".//tc:Workout", NS).get("Sport") == "Running"
+    with pytest.raises(ValidationError, match="Running, Biking, Other"):
+        tcx.write_workout(SAMPLE, sport="Walking")
+
+
+def test_long_names_are_a_limit_under_strict_and_shortened_under_lossy() -> None:
+    workout = Workout("Backward intervals, week 1", [EASY])
+    with pytest.raises(FormatLimitError, match="15 characters") as caught:
+        tcx.write_workout(workout)
+    assert caught.value.where == "workout 'Backward intervals, week 1'"
+    encoded = tcx.write_workout(workout, policy=Policy.LOSSY)
+    assert etree.fromstring(encoded.data).findtext(".//tc:Workout/tc:Name", namespaces=NS) == "Backward interv"
+    assert [str(change) for change in encoded.changes] == [
+        "workout 'Backward intervals, week 1': named 'Backward interv' (the full name is kept in the notes)"
+    ]
+    assert tcx.read_bytes(encoded.data) == workout
+
+
+def test_names_with_double_spaces_are_changed_too() -> None:
+    with pytest.raises(FormatLimitError):
+        tcx.write_workout(Workout("a  b", [EASY]))
+
+
+def test_more_than_twenty_steps_is_a_limit_or_a_split() -> None:
+    workout = Workout("Long", [step(speed=Speed.kmh(1 + number / 10)) for number in range(45)])
+    with pytest.raises(FormatLimitError, match="at most 20 steps"):
+        tcx.write_workout(workout)
+    encoded = tcx.write_workout(workout, policy=Policy.LOSSY)
+    root = etree.fromstring(encoded.data)
+    assert root.xpath("//tc:Workout/tc:Name/text()", namespaces=NS) == ["Long 1/3", "Long 2/3", "Long 3/3"]
+    assert "split into 3 workouts" in str(encoded.changes[0])
+    assert tcx.read_bytes(encoded.data) == workout  # the parts are joined again
+
+
+def test_a_repeat_too_big_for_one_workout_is_unrolled_into_parts() -> None:
+    workout = Workout("Big", [Repeat(3, [step(speed=Speed.kmh(2 + n / 10)) for n in range(20)])])  # 21 nodes
+    encoded = tcx.write_workout(workout, policy=Policy.LOSSY)
+    assert garmin_problems_if_available(encoded.data) == []
+    assert "split into 3 workouts" in str(encoded.changes[0])
+    # The repeat is unrolled to 60 steps, written as three workouts of 20; reading joins them again.
+    assert tcx.read_bytes(encoded.data) == Workout("Big", flatten(workout.steps, 0))
+
+
+def test_a_twenty_step_workout_fits_in_one() -> None:
+    workout = Workout("Twenty", [step() for _ in range(20)])
+    assert tcx.write_workout(workout).changes == ()
+
+
+def test_lengths_beyond_unsigned_short_are_a_limit() -> None:
+    long_step = step(length=Duration.seconds(60))
+    object.__setattr__(long_step.length, "exact", Fraction(70_000))  # beyond the model's own limit on purpose
+    with pytest.raises(FormatLimitError, match="at most 65535 seconds"):
+        tcx.write_workout(Workout("Long", [long_step]))
+
+
+def test_write_is_atomic_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "w.tcx"
+    assert tcx.write(SAMPLE, path) == ()
+    assert tcx.read(path) == SAMPLE
+    with pytest.raises(OutputExistsError):
+        tcx.write(SAMPLE, path)
+    plan = Plan(name="P", weeks=[Week([Session(SAMPLE)])])
+    tcx.write(plan, path, overwrite=True)
+    assert tcx.read(path) == plan
+
+
+# --- our schema agrees with Garmin's -----------------------------------------------------------
+
+
+def _with_twenty_steps() -> etree._Element:
+    return etree.fromstring(tcx.write_workout(Workout("Twenty", [step() for _ in range(20)])).data)
+
+
+def _remove_step_type(root: etree._Element) -> None:
+    del root.find(".//tc:Step", NS).attrib[XSI_TYPE]
+
+
+def _remove_creator_type(root: etree._Element) -> None:
+    del root.find(".//tc:Creator", NS).attrib[XSI_TYPE]
+
+
+def _long_name(root: etree._Element) -> None:
+    root.find(".//tc:Workout/tc:Name", NS).text = "Sixteen chars xx"
+
+
+def _view_as_last(root: etree._Element) -> None:
+    zone = root.find(".//tc:SpeedZone", NS)
+    zone.append(zone.find("tc:ViewAs", NS))
+
+
+def _twenty_one_steps(root: etree._Element) -> None:
+    workout = root.find(".//tc:Workout", NS)
+    extra = copy.deepcopy(workout.find("tc:Step", NS))
+    extra.find("tc:StepId", NS).text = "21"
+    workout.findall("tc:Step", NS)[-1].addnext(extra)
+
+
+def _duplicate_step_id(root: etree._Element) -> None:
+    root.findall(".//tc:StepId", NS)[1].text = "1"
+
+
+def _duplicate_workout(root: etree._Element) -> None:
+    workout = root.find(".//tc:Workout", NS)
+    workout.addnext(copy.deepcopy(workout))
+
+
+def _too_many_metres(root: etree._Element) -> None:
+    duration = root.find(".//tc:Duration", NS)
+    duration.set(XSI_TYPE, "Distance_t")
+    duration[0].tag = f"{{{tcx.NAMESPACE}}}Meters"
+    duration[0].text = "65536"
+
+
+def _walking(root: etree._Element) -> None:
+    root.find(".//tc:Workout", NS).set("Sport", "Walking")
+
+
+def _zero_speed(root: etree._Element) -> None:
+    root.find(".//tc:LowInMetersPerSecond", NS).text = "0"
+
+
+BROKEN: list[Callable[[etree._Element], None]] = [
+    _remove_step_type,
+    _remove_creator_type,
+    _long_name,
+    _view_as_last,
+    _twenty_one_steps,
+    _duplicate_step_id,
+    _duplicate_workout,
+    _too_many_metres,
+    _walking,
+    _zero_speed,
+]
+
+
+def test_both_schemas_accept_what_we_write() -> None:
+    for data in (tcx.write_workout(SAMPLE).data, etree.tostring(_with_twenty_steps())):
+        assert tcx.validate(data) == []
+        assert garmin_problems(data) == []
+
+
+@pytest.mark.parametrize("breaking", BROKEN, ids=[function.__name__.strip("_") for function in BROKEN])
+def test_both_schemas_refuse_the_same_broken_documents(breaking: Callable[[etree._Element], None]) -> None:
+    root = _with_twenty_steps()
+    breaking(root)
+    data = etree.tostring(root)
+    problems = tcx.validate(data)
+    assert problems
+    assert all(problem.startswith("line ") for problem in problems)
+    assert garmin_problems(data) != []  # last: skipped without the corpus
+
+
+def test_validate_reports_malformed_documents() -> None:
+    assert tcx.validate(b"<TrainingCenterDatabase>") != []
+
+
+# --- reading files of other tools ------------------------------------------------------------
+
+FOREIGN = b"""<?xml version="1.0" encoding="UTF-8"?>
+<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <Workouts>
+    <Workout Sport="Running">
+      <Name>A name much longer than fifteen characters</Name>
+      <Step>
+        <StepId>0</StepId>
+        <Name>Warm Up</Name>
+        <Duration><Seconds>300</Seconds></Duration>
+        <Intensity>Resting</Intensity>
+        <Target xsi:type="Speed_t">
+          <SpeedZone xsi:type="CustomSpeedZone_t">
+            <LowInMetersPerSecond>1.0</LowInMetersPerSecond>
+            <HighInMetersPerSecond>1.2</HighInMetersPerSecond>
+          </SpeedZone>
+        </Target>
+      </Step>
+      <Step xsi:type="Repeat_t">
+        <StepId>1</StepId>
+        <Name>repeat X 2</Name>
+        <Repetitions>2</Repetitions>
+        <Child>
+          <StepId>2</StepId>
+          <Duration xsi:type="Distance_t"><Meters>400</Meters></Duration>
+          <Intensity>Active</Intensity>
+          <Target><SpeedZone><LowInMetersPerSecond>2.5</LowInMetersPerSecond>
+            <HighInMetersPerSecond>2.6</HighInMetersPerSecond></SpeedZone></Target>
+        </Child>
+      </Step>
+    </Workout>
+  </Workouts>
+</TrainingCenterDatabase>
+"""
+
+
+def test_files_of_other_tools_read_leniently() -> None:
+    workout = tcx.read_bytes(FOREIGN)
+    assert isinstance(workout, Workout)
+    assert workout.name == "A name much longer than fifteen characters"
+    warm, repeat = workout.steps
+    assert warm == step(
+        kind=StepKind.RECOVERY, length=Duration.seconds(300), speed=Speed.kmh(4.0), cue="Warm Up"
+    )  # 1.1 m/s = 3.96 km/h
+    assert isinstance(repeat, Repeat)
+    assert repeat.count == 2
+    assert repeat.steps == (step(length=Distance.metres(400), speed=Speed.kmh(9.2)),)  # 2.55 m/s = 9.18 km/h
+
+
+def test_files_without_namespace_read_too() -> None:
+    plain = FOREIGN.replace(b' xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"', b"")
+    assert tcx.read_bytes(plain) == tcx.read_bytes(FOREIGN)
+
+
+def test_a_step_without_speed_needs_a_default_speed() -> None:
+    data = FOREIGN.replace(b"<Target>", b'<Target xsi:type="None_t"/><Unused>').replace(
+        b"</Target>\n        </Child>", b"</Unused>\n        </Child>"
+    )
+    with pytest.raises(FormatError, match="default_speed") as caught:
+        tcx.read_bytes(data, "plan.tcx")
+    assert caught.value.location == "plan.tcx, line 23"
+    assert "step 2 has an open target" in str(caught.value)
+    workout = tcx.read_bytes(data, default_speed=Speed.kmh(2.5))
+    assert isinstance(workout, Workout)
+    assert list(workout.steps_flat())[1].speed == Speed.kmh(2.5)
+
+
+@pytest.mark.parametrize(
+    ("duration", "words"),
+    [
+        ('<Duration xsi:type="UserInitiated_t"/>', "lap button"),
+        ('<Duration xsi:type="HeartRateAbove_t"><HeartRate/></Duration>', "heart rate rises"),
+    ],
+)
+def test_steps_that_end_without_time_or_distance_are_refused(duration: str, words: str) -> None:
+    data = FOREIGN.replace(b"<Duration><Seconds>300</Seconds></Duration>", duration.encode())
+    with pytest.raises(FormatError, match=words):
+        tcx.read_bytes(data)
+
+
+def test_activity_files_are_not_workouts() -> None:
+    data = b'<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"><Activities/></TrainingCenterDatabase>'
+    with pytest.raises(FormatError, match="no <Workouts>"):
+        tcx.read_bytes(data)
+
+
+def test_a_foreign_plan_is_grouped_into_weeks_by_date() -> None:
+    workout = etree.fromstring(FOREIGN).find(".//tc:Workout", NS)
+    root = etree.fromstring(FOREIGN)
+    container = root.find("tc:Workouts", NS)
+    container.remove(container[0])
+    for number, date in enumerate(["2024-01-02", "2024-01-04", "2024-01-09"]):
+        copy_ = copy.deepcopy(workout)
+        copy_.find("tc:Name", NS).text = f"Run {number}"
+        copy_.find("tc:Step", NS).addprevious(etree.Element(f"{{{tcx.NAMESPACE}}}Dummy"))
+        copy_.remove(copy_.find("tc:Dummy", NS))
+        scheduled = etree.SubElement(copy_, f"{{{tcx.NAMESPACE}}}ScheduledOn")
+        scheduled.text = date
+        container.append(copy_)
+    plan = tcx.read_bytes(etree.tostring(root), "first plan.tcx")
+    assert isinstance(plan, Plan)
+    assert plan.name == "first plan"
+    assert plan.start == dt.date(2024, 1, 2)
+    assert [[s.workout.name for s in week.sessions] for week in plan.weeks] == [["Run 0", "Run 1"], ["Run 2"]]
+    assert [plan.session_date(w, s) for w, s in [(0, 0), (0, 1), (1, 0)]] == [
+        dt.date(2024, 1, 2),
+        dt.date(2024, 1, 4),
+        dt.date(2024, 1, 9),
+    ]
+
+
+# --- the interoperability corpus -------------------------------------------------------------
+
+
+def test_corpus_workout_files_read_or_are_refused_clearly(corpus: Path) -> None:
+    folder = corpus / "tcx" / "workouts"
+    simple = folder / "dblock-tcx__simple_workout_1.tcx"
+    with pytest.raises(FormatError, match="open target"):
+        tcx.read(simple)
+    workout = tcx.read(simple, default_speed=Speed.kmh(5.0))
+    assert isinstance(workout, Workout)
+    assert [s.cue for s in workout.steps_flat()] == ["Warm Up", "Zone 2 Run", "Cool Down"]
+    assert str(workout.total_time) == "40:00"
+    for name in ("first_trainer__cmp_workout1.tcx", "first_trainer__cmp_workout2.tcx"):
+        fragment = tcx.read(folder / name)  # undeclared xsi prefix, StepId 0, Name in Repeat, no ViewAs
+        assert isinstance(fragment, Workout)
+        assert any(isinstance(item, Repeat) for item in fragment.steps)
+    napa = tcx.read(folder / "first_trainer__Napa_Valley_Marathon_workouts.tcx")
+    assert isinstance(napa, Plan)
+    assert sum(len(week.sessions) for week in napa.weeks) == 48
+    with pytest.raises(FormatError, match="predefined speed zone"):
+        tcx.read(folder / "first_trainer__Morgan_Hill_workouts.tcx")
+    morgan = tcx.read(folder / "first_trainer__Morgan_Hill_workouts.tcx", default_speed=Speed.kmh(8.0))
+    assert isinstance(morgan, Plan)
+    assert sum(len(week.sessions) for week in morgan.weeks) == 48
+    for name in (
+        "first_trainer__cmp_plan1.tcx",
+        "first_trainer__cmp_plan2.tcx",
+        "first_trainer__cmp_plan_half_marathon.tcx",
+        "first_trainer__cmp_plan_marathon.tcx",
+    ):
+        with pytest.raises(FormatError, match=r"line \d+, column \d+: not well-formed XML: Opening and ending tag"):
+            tcx.read(folder / name)
+
+
+def test_corpus_activity_files_are_refused_as_not_workouts(corpus: Path) -> None:
+    for path in sorted((corpus / "tcx" / "activities").glob("*.tcx")):
+        with pytest.raises(FormatError, match="no <Workouts>"):
+            tcx.read(path)
+
+
+# --- the documentation -------------------------------------------------------------------------
+
+
+def test_the_capability_table_in_the_docs_mirrors_the_registry() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text(encoding="utf-8")
+    section = text.split("## Capabilities", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        cells[0].strip("`"): cells
+        for line in section.splitlines()
+        if line.startswith("| `")
+        for cells in [[cell.strip() for cell in line.strip("|").split("|")]]
+    }
+    assert set(rows) == set(FORMATS)
+
+    def shown(flag: bool) -> str:
+        return "yes" if flag else "no"
+
+    for name, info in FORMATS.items():
+        found = info.capabilities
+        expected = [
+            f"`{name}`",
+            ", ".join(f"`{extension}`" for extension in info.extensions),
+            found.direction_via,
+            shown(found.incline),
+            shown(found.distance_steps),
+            shown(found.repeats),
+            shown(found.nested_repeats),
+            found.names,
+            shown(found.cues),
+            shown(found.whole_plan),
+            shown(found.exact_speeds),
+        ]
+        assert rows[name] == expected, name
