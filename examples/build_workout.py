@@ -1,14 +1,17 @@
-"""Build a first backward-walking interval workout in Python and save it as retrointervals JSON.
+"""Build a backward-walking interval workout in Python and export it to every format.
 
-Run: python examples/build_workout.py [OUT.json]   (default: print the JSON)
+Run: python examples/build_workout.py [FOLDER]
+Without FOLDER it prints the workout as retrointervals JSON; with one, it writes the workout there as JSON, TCX
+(Garmin), FIT (watches), ZWO (Zwift, qdomyos-zwift) and a qdomyos-zwift treadmill program.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from retrointervals import Direction, Duration, Repeat, Speed, Step, StepKind, Workout
-from retrointervals.formats import native
+from retrointervals.formats import FORMATS, Policy, native, write
 
 FORWARD, BACKWARD = Direction.FORWARD, Direction.BACKWARD
 
@@ -71,8 +74,13 @@ def build() -> Workout:
 
 if __name__ == "__main__":
     workout = build()
-    if len(sys.argv) > 1:
-        native.write(workout, sys.argv[1], overwrite=True)
-        print(f"wrote {sys.argv[1]}: {workout.total_time}, backward {workout.backward_time}")
-    else:
+    if len(sys.argv) < 2:
         print(native.to_json(workout), end="")
+        sys.exit(0)
+    folder = Path(sys.argv[1])
+    folder.mkdir(parents=True, exist_ok=True)
+    for info in FORMATS.values():
+        target = folder / f"backward-intervals{info.extensions[0]}"
+        changes = write(workout, target, policy=Policy.LOSSY, overwrite=True)
+        print(f"wrote {target} ({info.title}){': ' + '; '.join(map(str, changes)) if changes else ''}")
+    print(f"{workout.total_time} in all, {workout.backward_time} facing backward")

@@ -1,24 +1,37 @@
-"""The command line: version, show, and one-line errors with the right exit status."""
+"""The command line: every command on good and bad input, one-line errors, exit statuses, help with examples."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
+import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from lxml import etree
 
-from retrointervals import Plan, __version__
-from retrointervals import strategies as ris
+from retrointervals import Plan, Speed, Workout, __version__
 from retrointervals.cli import main
 from retrointervals.formats import native
+from retrointervals.plans import generate_plan
+from retrointervals.plans.breakers import break_rule
 
-EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "backward-intervals.json")
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = str(ROOT / "examples" / "backward-intervals.json")
+COMMANDS = ("plan", "convert", "show", "check", "validate", "chart", "levels")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def plan_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("plan") / "out"
+    assert main(["plan", "--level", "beginner", "--speed", "4.5", "--start", "2026-11-23", "--out", str(folder)]) == 0
+    return folder
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -28,82 +41,221 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"retrointervals {__version__}"
 
 
-def test_show_workout_prints_steps_totals_and_the_safety_note(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["show", EXAMPLE]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Backward intervals, beginner\n")
-    assert "repeat 4x:" in out
-    assert out.count("BACKWARD") == 2
-    assert "total 24:00, 1.33 km; backward 7:00 (237 m); 8 direction changes" in out
-    assert "safety key" in out
-    assert "manual allows walking\nbackward" in out or "manual allows walking backward" in out
+def test_plan_writes_every_file(plan_folder: Path) -> None:
+    names = sorted(str(p.relative_to(plan_folder)) for p in plan_folder.rglob("*") if p.is_file())
+    assert {"README.txt", "plan.html", "plan.json", "plan.tcx"} <= set(names)
+    for folder, extension in (("fit", ".fit"), ("zwo", ".zwo"), ("qz", ".xml")):
+        files = sorted(n for n in names if n.startswith(folder + "/"))
+        assert files == [f"{folder}/week{w:02d}-session{s}{extension}" for w in range(1, 5) for s in range(1, 4)]
+    plan = native.read(plan_folder / "plan.json")
+    assert isinstance(plan, Plan)
+    assert plan == generate_plan("beginner", Speed.kmh(4.5), start=plan.start)
+    readme = (plan_folder / "README.txt").read_text(encoding="utf-8")
+    assert "GARMIN/NEWFILES" in readme
+    assert "qdomyos-zwift" in readme
+    assert "safety key" in readme
 
 
-@settings(max_examples=10)
-@given(ris.plans(max_weeks=3))
-def test_show_plan_lists_every_session(plan: Plan) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "plan.json"
-        native.write(plan, path)
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            assert main(["show", str(path)]) == 0
-    lines = out.getvalue().split("\n")
-    assert lines[0].startswith(plan.name)
-    header = next(i for i, line in enumerate(lines) if re.match(r"week\s+session\s+date\s", line))
-    rows = lines[header + 1 : lines.index("", header)]
-    sessions = list(plan.sessions())
-    assert len(rows) == len(sessions)
-    for row, (_, _, session) in zip(rows, sessions, strict=True):
-        assert session.workout.name in row
-        assert re.search(rf"\s{session.workout.total_time}\s+{session.workout.backward_time}\s", row)
+def test_plan_refuses_a_folder_that_is_not_empty_without_force(
+    plan_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = (plan_folder / "plan.json").read_bytes()
+    status, out, err = run(capsys, "plan", "--level", "rehab", "--speed", "3", "--out", str(plan_folder))
+    assert status == 1
+    assert out == ""
+    assert "already exists" in err
+    assert "--force" in err
+    assert (plan_folder / "plan.json").read_bytes() == before
+
+
+def test_plan_with_force_formats_and_mph(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "old.txt").write_text("x", encoding="utf-8")
+    status, out, _ = run(capsys, "plan", "--level", "rehab", "--speed", "2.2", "--unit", "mph", "--treadmill",
+                         "mph", "--formats", "fit,json", "--out", str(tmp_path), "--force")  # fmt: skip
+    assert status == 0
+    assert "6 weeks, 18 sessions" in out
+    assert "Safety:" in out
+    assert not (tmp_path / "plan.tcx").exists()
+    assert len(list((tmp_path / "fit").iterdir())) == 18
+    plan = native.read(tmp_path / "plan.json")
+    assert isinstance(plan, Plan)
+    assert plan.forward_speed == Speed.mph(2.2)
 
 
 @pytest.mark.parametrize(
-    ("content", "expected"),
+    ("argv", "expected"),
     [
-        (None, "No such file or directory"),
-        ("{", "not valid JSON"),
-        ('{"format": "retrointervals/9", "workout": {}}', "unsupported format"),
+        (["plan", "--level", "rehab", "--speed", "9", "--out", "x"], "forward_speed"),
+        (["plan", "--level", "rehab", "--speed", "3", "--treadmill", "walking-pad", "--out", "x"], "handrails"),
+        (["plan", "--level", "rehab", "--speed", "3", "--weeks", "40", "--out", "x"], "weeks"),
+        (["show", "missing.json"], "No such file or directory"),
+        (["show", "notes.txt"], "unknown file extension"),
+        (["check", EXAMPLE], "single workout"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_with_status_1(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, expected: str
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "in.json"
-    if content is not None:
-        path.write_text(content, encoding="utf-8")
-    assert main(["show", str(path)]) == 1
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.startswith("retrointervals: error: ")
-    assert expected in captured.err
-    assert captured.err.count("\n") == 1
-    assert "Traceback" not in captured.err
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, *argv)
+    assert status == 1
+    assert out == ""
+    assert err.startswith("retrointervals: error: ")
+    assert expected in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
 
 
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["frobnicate"],
+        ["plan", "--speed", "4"],
+        ["plan", "--level", "expert", "--speed", "4", "--out", "x"],
+        ["plan", "--level", "rehab", "--speed", "4", "--start", "tomorrow", "--out", "x"],
+        ["plan", "--level", "rehab", "--speed", "4", "--formats", "pdf", "--out", "x"],
+        ["chart", "x.json"],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
-        main(["frobnicate"])
+        main(argv)
     assert caught.value.code == 2
-    assert "invalid choice" in capsys.readouterr().err
+    assert "usage:" in capsys.readouterr().err
 
 
-def test_help_shows_an_example_and_the_safety_note(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_of_every_command_shows_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main([command, "--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert f"example:\n  retrointervals {command}" in out
+
+
+def test_main_help_lists_commands_and_the_safety_note(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    assert "example: retrointervals show" in out
+    assert all(command in out for command in COMMANDS)
     assert "safety key" in out
 
 
-def test_python_dash_m_and_the_console_script_work() -> None:
-    ran = subprocess.run(
-        [sys.executable, "-m", "retrointervals", "show", EXAMPLE], capture_output=True, text=True, check=False
+def test_show_workout_prints_steps_totals_profile_and_safety(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "show", EXAMPLE)
+    assert status == 0
+    assert out.startswith("Backward intervals, beginner\n")
+    assert "repeat 4x:" in out
+    assert "total 24:00, 1.33 km; backward 7:00 (237 m); 8 direction changes" in out
+    profile = out[out.index("speed (top: 4.5 km/h)") :]
+    assert "B" in profile
+    assert "# forward   B backward" in profile
+    assert "safety key" in out
+
+
+@pytest.mark.parametrize("relative", ["plan.json", "plan.tcx", "fit/week01-session1.fit", "zwo/week01-session1.zwo",
+                                      "qz/week01-session1.xml"])  # fmt: skip
+def test_show_reads_every_format(plan_folder: Path, relative: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "show", str(plan_folder / relative))
+    assert status == 0
+    assert "22:30" in out  # the first beginner session lasts 22:30
+
+
+def test_convert_between_formats(plan_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "session.fit"
+    status, out, _ = run(capsys, "convert", str(plan_folder / "zwo" / "week01-session1.zwo"), str(target))
+    assert status == 0
+    assert f"wrote {target}" in out
+    from retrointervals.formats import read  # noqa: PLC0415
+
+    converted, original = read(target), read(plan_folder / "fit" / "week01-session1.fit")
+    assert isinstance(converted, Workout)
+    assert isinstance(original, Workout)
+    assert converted.total_time == original.total_time
+    assert [s.step.direction for s in converted.timeline] == [s.step.direction for s in original.timeline]
+    status, _, err = run(capsys, "convert", str(plan_folder / "zwo" / "week01-session1.zwo"), str(target))
+    assert status == 1
+    assert "already exists" in err
+    status, _, err = run(capsys, "convert", str(plan_folder / "plan.json"), str(tmp_path / "plan.fit"))
+    assert status == 1
+    assert "plan_files" in err or "one workout" in err
+
+
+def test_check_passes_a_generated_plan_and_fails_a_broken_one(
+    plan_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "check", str(plan_folder / "plan.json"))
+    assert (status, out.strip().splitlines()[-1]) == (
+        0,
+        "Beginner backward walking, 4 weeks: follows every progression rule",
     )
+    plan = native.read(plan_folder / "plan.json")
+    assert isinstance(plan, Plan)
+    broken = break_rule("W4", plan)
+    assert broken is not None
+    native.write(broken, tmp_path / "broken.json")
+    status, out, _ = run(capsys, "check", str(tmp_path / "broken.json"))
+    assert status == 1
+    assert out.startswith("W4 (week 4): backward time")
+    assert "1 violation(s) of 1 rule(s)" in out
+
+
+def test_check_with_a_clinics_rules(plan_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"levels": {"beginner": {"session_cap_s": 600}}}), encoding="utf-8")
+    status, out, _ = run(capsys, "check", str(plan_folder / "plan.json"), "--rules", str(rules))
+    assert status == 1
+    assert "S4 (week 4, session 1): 12:00 backward in the session is more than the beginner cap of 10:00" in out
+    rules.write_text(json.dumps({"levels": {"beginner": {"session_cap": 600}}}), encoding="utf-8")
+    status, _, err = run(capsys, "check", str(plan_folder / "plan.json"), "--rules", str(rules))
+    assert status == 1
+    assert "unknown or fixed setting 'session_cap'" in err
+
+
+def test_validate(plan_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for relative in ("plan.tcx", "plan.json", "fit/week01-session1.fit", "zwo/week01-session1.zwo"):
+        status, out, _ = run(capsys, "validate", str(plan_folder / relative))
+        assert status == 0, out
+        assert out.strip().endswith(" valid " + out.strip().split(" valid ", 1)[1])
+    broken = tmp_path / "broken.tcx"
+    broken.write_bytes((plan_folder / "plan.tcx").read_bytes().replace(b"<ViewAs>", b"<Oops/><ViewAs>", 1))
+    status, out, _ = run(capsys, "validate", str(broken))
+    assert status == 1
+    assert "invalid" in out.splitlines()[-1]
+    assert len(out.splitlines()) >= 2  # at least one problem line, then the verdict
+
+
+def test_chart_writes_svg(plan_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for source, name in (("plan.json", "plan.svg"), ("fit/week01-session1.fit", "w.svg")):
+        target = tmp_path / name
+        status, _, _ = run(capsys, "chart", str(plan_folder / source), "-o", str(target))
+        assert status == 0
+        root = etree.fromstring(target.read_bytes())
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_levels_lists_every_level_with_evidence(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "levels")
+    assert status == 0
+    for level in ("rehab", "beginner", "intermediate", "advanced"):
+        assert f"\n{level}\n" in f"\n{out}"
+    assert "Alghadir 2019" in out
+    assert "cap 10 min" in out
+
+
+def test_python_dash_m_and_the_console_script_work() -> None:
+    ran = subprocess.run([sys.executable, "-m", "retrointervals", "show", EXAMPLE], capture_output=True, text=True,
+                         check=False)  # fmt: skip
     assert ran.returncode == 0, ran.stderr
     assert "direction changes" in ran.stdout
     script = Path(sys.executable).parent / "retrointervals"
     if script.exists():
         ran = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
         assert ran.stdout.strip() == f"retrointervals {__version__}"
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    ran = subprocess.run(f"{sys.executable} -m retrointervals levels | head -1", shell=True, capture_output=True,  # noqa: S602
+                         text=True, check=False)  # fmt: skip
+    assert ran.stdout.strip() == "rehab"
+    assert ran.stderr == ""

@@ -52,3 +52,22 @@ def test_progression_docs_cover_every_rule_and_level() -> None:
         assert f"| {rule} |" in text, rule
     for level in Level:
         assert level.value in text
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "retrointervals",
+        "retrointervals.treadmill",
+        "retrointervals.plans",
+        "retrointervals.formats",
+        "retrointervals.export",
+        "retrointervals.strategies",
+    ],
+)
+def test_the_api_reference_names_every_public_name(module: str) -> None:
+    import importlib  # noqa: PLC0415
+
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for name in importlib.import_module(module).__all__:
+        assert f"`{name}" in text or f"{name}`" in text or f" {name}" in text, f"{module}.{name}"

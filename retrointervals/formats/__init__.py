@@ -42,7 +42,9 @@ __all__ = [
     "format_for_path",
     "load",
     "plan_files",
+    "read",
     "session_file_stem",
+    "write",
 ]
 
 
@@ -277,3 +279,19 @@ def plan_files(
         (f"{session_file_stem(week, number)}{extension}", module.write_workout(session.workout, policy=policy))
         for week, number, session in plan.sessions()
     )
+
+
+def read(path: str | os.PathLike[str]) -> Workout | Plan:
+    """Read a workout or plan from any supported file, choosing the format by its extension."""
+    return load(format_for_path(path)).read(path)
+
+
+def write(
+    document: Workout | Plan, path: str | os.PathLike[str], *, policy: Policy = Policy.STRICT, overwrite: bool = False
+) -> tuple[Change, ...]:
+    """Write a workout or plan to any supported file, choosing the format by its extension.
+
+    Returns:
+        What a ``LOSSY`` write had to change (empty under ``STRICT``, which raises instead).
+    """
+    return load(format_for_path(path)).write(document, path, policy=policy, overwrite=overwrite)

@@ -1,7 +1,7 @@
 """FIT workout files: a small, fast encoder of our own and a fitdecode-based reader.
 
 One file holds one workout (a plan is written with ``formats.plan_files``, one file per session). The mapping is
-explained in ``docs/formats-fit.md``; in short:
+explained in the FIT section of ``docs/formats.md``; in short:
 
 - ``file_id``: type workout, manufacturer ``development`` (255), product ``PRODUCT_ID``, a serial number derived
   from the content (never 0) and ``time_created`` (``DEFAULT_TIME_CREATED`` unless given), so the same workout

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
+from fractions import Fraction
 
 from retrointervals.model import Plan, Repeat, Step, Workout
+from retrointervals.units import MPS_PER_KMH, Speed, SpeedUnit
 
-__all__ = ["plan_table", "workout_table"]
+__all__ = ["ascii_profile", "plan_table", "totals_line", "workout_table"]
 
 _HEADER = ("#", "step", "direction", "length", "speed", "incline", "rails", "cue")
 
@@ -83,3 +86,28 @@ def plan_table(plan: Plan) -> str:
     lines.append("")
     lines.extend(_table(rows))
     return "\n".join(lines)
+
+
+def ascii_profile(workout: Workout, width: int = 72, height: int = 8) -> str:
+    """Belt speed over time as a text chart: ``#`` forward, ``B`` backward, one column per time slice."""
+    segments = workout.timeline
+    ends = [segment.end.exact for segment in segments]
+    total = ends[-1]
+    units = {segment.step.speed.unit for segment in segments}
+    unit = units.pop() if len(units) == 1 else SpeedUnit.KMH
+    fastest = max(segment.step.speed.exact_kmh for segment in segments)
+    columns = []
+    for column in range(width):
+        moment = total * (2 * column + 1) / (2 * width)
+        step = segments[min(bisect.bisect_right(ends, moment), len(segments) - 1)].step
+        filled = step.speed.exact_kmh * height / fastest
+        columns.append((filled, "B" if step.is_backward else "#"))
+    rows = [
+        ("|" + "".join(mark if filled >= level - Fraction(1, 2) else " " for filled, mark in columns)).rstrip()
+        for level in range(height, 0, -1)
+    ]
+    top = Speed.from_mps(fastest * MPS_PER_KMH, unit)
+    minutes = f"{float(total / 60):.0f} min"
+    axis = "+" + "-" * width
+    labels = "0" + minutes.rjust(width)
+    return "\n".join([f"speed (top: {top})", *rows, axis, labels, "# forward   B backward"])
