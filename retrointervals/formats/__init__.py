@@ -21,6 +21,7 @@ from __future__ import annotations
 import enum
 import importlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -45,6 +46,7 @@ __all__ = [
     "read",
     "session_file_stem",
     "write",
+    "write_workout_file",
 ]
 
 
@@ -252,6 +254,35 @@ def load(info: FormatInfo | str) -> FormatModule:
         info = FORMATS[info]
     module: FormatModule = importlib.import_module(info.module)
     return module
+
+
+def write_workout_file(
+    document: Workout | Plan,
+    path: str | os.PathLike[str],
+    encode: Callable[[Workout], Encoded],
+    name: str,
+    *,
+    overwrite: bool,
+) -> tuple[Change, ...]:
+    """Write one workout with a format's ``encode``, atomically: the shared body of the one-workout formats' ``write``.
+
+    Raises:
+        FormatError: ``document`` is a plan; ``plan_files(plan, name)`` gives one file per session instead.
+        OutputExistsError: ``path`` exists and ``overwrite`` is false.
+    """
+    from retrointervals._files import write_atomic  # noqa: PLC0415 - keep this package's import light
+    from retrointervals.model import Plan  # noqa: PLC0415
+
+    if isinstance(document, Plan):
+        example = session_file_stem(1, 1) + FORMATS[name].extensions[0]
+        raise FormatError(
+            f"a {FORMATS[name].title} file holds one workout, not a plan; use retrointervals.formats.plan_files"
+            f"(plan, {name!r}), which gives one file per session ({example}, ...)",
+            str(path),
+        )
+    encoded = encode(document)
+    write_atomic(path, encoded.data, overwrite=overwrite)
+    return encoded.changes
 
 
 def session_file_stem(week_number: int, session_number: int) -> str:

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 
 from lxml import etree
 
 from retrointervals._files import check_size
-from retrointervals.errors import FormatError, FormatLimitError
+from retrointervals.errors import FormatError, FormatLimitError, ValidationError
 from retrointervals.formats import Change, Policy
 
 __all__ = [
+    "ElementReader",
     "LimitReport",
     "attributes",
     "children",
@@ -75,6 +77,25 @@ def _parser(*, recover: bool = False) -> etree.XMLParser:
     )
     parser.resolvers.add(_RefuseAll())
     return parser
+
+
+class ElementReader:
+    """Base of the readers: report where an element is, and turn model errors into ``FormatError`` there."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def where(self, element: etree._Element) -> str:
+        """The file and line of ``element``."""
+        return location(self.source, line_of(element))
+
+    @contextmanager
+    def building(self, element: etree._Element) -> Iterator[None]:
+        """Report a model ``ValidationError`` at the line of the element being read."""
+        try:
+            yield
+        except ValidationError as error:
+            raise FormatError(str(error), self.where(element)) from None
 
 
 def location(source: str, line: int | None) -> str:

@@ -34,9 +34,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from retrointervals._files import check_size, read_bounded, write_atomic
+from retrointervals._files import check_size, read_bounded
 from retrointervals.errors import FormatError, FormatLimitError, ValidationError
-from retrointervals.formats import Change, Encoded, Policy
+from retrointervals.formats import Change, Encoded, Policy, write_workout_file
 from retrointervals.formats._conventions import (
     NoteFields,
     parse_step_label,
@@ -410,15 +410,13 @@ def write(
         FormatLimitError: Under ``STRICT``, the workout holds text longer than FIT allows.
         OutputExistsError: ``path`` exists and ``overwrite`` is false.
     """
-    if isinstance(document, Plan):
-        raise FormatError(
-            "a FIT file holds one workout, not a plan; use retrointervals.formats.plan_files(plan, 'fit'), "
-            "which gives one file per session (week01-session1.fit, ...)",
-            str(path),
-        )
-    encoded = write_workout(document, policy=policy, time_created=time_created)
-    write_atomic(path, encoded.data, overwrite=overwrite)
-    return encoded.changes
+    return write_workout_file(
+        document,
+        path,
+        lambda workout: write_workout(workout, policy=policy, time_created=time_created),
+        "fit",
+        overwrite=overwrite,
+    )
 
 
 # --- reading: decoding with fitdecode -------------------------------------------------------------

@@ -27,24 +27,21 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 
 from lxml import etree
 
-from retrointervals._files import read_bounded, write_atomic
+from retrointervals._files import read_bounded
 from retrointervals.errors import FormatError, ValidationError
-from retrointervals.formats import Change, Encoded, Policy
+from retrointervals.formats import Change, Encoded, Policy, write_workout_file
 from retrointervals.formats._conventions import parse_step_label, parse_step_note, step_label, step_note
 from retrointervals.formats._xml import (
+    ElementReader,
     attributes,
     children,
     decimal,
-    line_of,
     local_name,
-    location,
     number,
     parse,
     plain_text,
@@ -111,13 +108,9 @@ def write(
     Raises:
         FormatError: ``document`` is a plan: a QZ program holds one workout (use ``formats.plan_files``).
     """
-    if isinstance(document, Plan):
-        raise FormatError(
-            "a QZ program holds one workout; write a plan with retrointervals.formats.plan_files(plan, 'qz')", str(path)
-        )
-    encoded = write_workout(document, policy=policy)
-    write_atomic(path, encoded.data, overwrite=overwrite)
-    return encoded.changes
+    return write_workout_file(
+        document, path, lambda workout: write_workout(workout, policy=policy), "qz", overwrite=overwrite
+    )
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -138,20 +131,10 @@ def read(path: str | os.PathLike[str]) -> Workout:
     return read_bytes(read_bounded(path), str(path))
 
 
-class _Reader:
+class _Reader(ElementReader):
     def __init__(self, source: str) -> None:
-        self.source = source
+        super().__init__(source)
         self.incline = Incline.flat()
-
-    def where(self, element: etree._Element) -> str:
-        return location(self.source, line_of(element))
-
-    @contextmanager
-    def building(self, element: etree._Element) -> Iterator[None]:
-        try:
-            yield
-        except ValidationError as error:
-            raise FormatError(str(error), self.where(element)) from None
 
     def workout(self, root: etree._Element) -> Workout:
         if local_name(str(root.tag)) != "rows":

@@ -38,8 +38,7 @@ import functools
 import importlib.resources
 import os
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -52,15 +51,14 @@ from retrointervals.errors import FormatError, ValidationError
 from retrointervals.formats import Change, Encoded, Policy
 from retrointervals.formats._conventions import NoteFields, parse_step_label, parse_step_note, step_label, step_note
 from retrointervals.formats._xml import (
+    ElementReader,
     LimitReport,
     attributes,
     children,
     collapse,
     decimal,
     first_child,
-    line_of,
     local_name,
-    location,
     log_entries,
     number,
     parse,
@@ -569,23 +567,12 @@ def _xsi_type(element: etree._Element) -> str | None:
     return local_name(value.strip()) if value else None
 
 
-class _Reader:
+class _Reader(ElementReader):
     def __init__(self, source: str, default_speed: Speed | None) -> None:
+        super().__init__(source)
         if default_speed is not None and not isinstance(default_speed, Speed):
             raise ValidationError("default_speed", default_speed, "must be a Speed or None")
-        self.source = source
         self.default_speed = default_speed
-
-    def where(self, element: etree._Element) -> str:
-        return location(self.source, line_of(element))
-
-    @contextmanager
-    def building(self, element: etree._Element) -> Iterator[None]:
-        """Report a model ValidationError at the line of the element being read."""
-        try:
-            yield
-        except ValidationError as error:
-            raise FormatError(str(error), self.where(element)) from None
 
     def document(self, root: etree._Element) -> Document:
         kind = local_name(str(root.tag))

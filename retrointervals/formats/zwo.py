@@ -34,27 +34,25 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
 import attrs
 from lxml import etree
 
-from retrointervals._files import read_bounded, write_atomic
+from retrointervals._files import read_bounded
 from retrointervals.errors import FormatError, ValidationError
-from retrointervals.formats import Change, Encoded, Policy
+from retrointervals.formats import Change, Encoded, Policy, write_workout_file
 from retrointervals.formats._conventions import parse_step_label, parse_step_note, step_label, step_note
 from retrointervals.formats._xml import (
+    ElementReader,
     LimitReport,
     attributes,
     children,
     decimal,
     first_child,
-    line_of,
     local_name,
-    location,
     number,
     parse,
     plain_text,
@@ -164,13 +162,9 @@ def write(
     Raises:
         FormatError: ``document`` is a plan: ZWO holds one workout per file (use ``formats.plan_files``).
     """
-    if isinstance(document, Plan):
-        raise FormatError(
-            "a ZWO file holds one workout; write a plan with retrointervals.formats.plan_files(plan, 'zwo')", str(path)
-        )
-    encoded = write_workout(document, policy=policy)
-    write_atomic(path, encoded.data, overwrite=overwrite)
-    return encoded.changes
+    return write_workout_file(
+        document, path, lambda workout: write_workout(workout, policy=policy), "zwo", overwrite=overwrite
+    )
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
@@ -274,29 +268,19 @@ class _Phase:
     cue_prefix: str | None = None
 
 
-class _Reader:
+class _Reader(ElementReader):
     def __init__(self, source: str, race_speeds: Sequence[Speed] | None, default_duration_type: str) -> None:
+        super().__init__(source)
         if race_speeds is not None:
             race_speeds = tuple(race_speeds)
             if len(race_speeds) != len(_PACE_NAMES) or not all(isinstance(s, Speed) for s in race_speeds):
                 raise ValidationError("race_speeds", race_speeds, "must be five Speeds: mile, 5 km, 10 km, half, full")
         if default_duration_type not in ("time", "distance"):
             raise ValidationError("default_duration_type", default_duration_type, "must be 'time' or 'distance'")
-        self.source = source
         self.race_speeds = race_speeds
         self.by_distance = default_duration_type == "distance"
         self.threshold: Fraction | None = None
         self.incline = Incline.flat()
-
-    def where(self, element: etree._Element) -> str:
-        return location(self.source, line_of(element))
-
-    @contextmanager
-    def building(self, element: etree._Element) -> Iterator[None]:
-        try:
-            yield
-        except ValidationError as error:
-            raise FormatError(str(error), self.where(element)) from None
 
     def workout(self, root: etree._Element) -> Workout:
         if local_name(str(root.tag)).lower() != "workout_file":
