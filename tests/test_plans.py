@@ -83,9 +83,9 @@ def test_the_seed_guidance_holds(plan: Plan) -> None:
 def test_the_default_tables_come_out_as_documented() -> None:
     plan = generate_plan("rehab", Speed.kmh(5.0), start=dt.date(2026, 11, 23))
     descriptions = [week.sessions[0].workout.description for week in plan.weeks]
-    assert descriptions[0].startswith("Week 1 (start): 6 x 0:30 backward at 2.0 km/h; 3:00 backward")
+    assert descriptions[0].startswith("Week 1 (start): 6 x 0:30 backward at 2.0 km/h; 3:00 of backward bouts")
     assert descriptions[3].startswith("Week 4 (speed): 6 x 1:00 backward at 2.2 km/h")
-    assert descriptions[5].startswith("Week 6 (volume): 5 x 2:00 backward at 2.2 km/h; 10:00 backward")
+    assert descriptions[5].startswith("Week 6 (volume): 5 x 2:00 backward at 2.2 km/h; 10:00 of backward bouts")
     assert [s.weekday for s in plan.weeks[0].sessions] == [Weekday.MONDAY, Weekday.WEDNESDAY, Weekday.FRIDAY]
     assert plan.session_date(5, 2) == dt.date(2027, 1, 1)
     advanced = generate_plan(Level.ADVANCED, Speed.kmh(5.0))

@@ -406,7 +406,8 @@ class _Planner:
             f"Retro W{week_number} S{session_number}",
             steps,
             f"Week {week_number} ({week.label}): {week.bouts} x {Duration.seconds(week.bout_s)} backward at "
-            f"{week.speed}{incline_text}; {Duration.seconds(week.bouts * week.bout_s)} backward in all.",
+            f"{week.speed}{incline_text}; {Duration.seconds(week.bouts * week.bout_s)} of backward bouts "
+            "(turns not counted).",
         )
 
     def describe(self, forward_speed: Speed) -> str:
