@@ -181,3 +181,13 @@ def test_plans_generated_under_a_clinics_tighter_rules_obey_them(data: st.DataOb
     rules = data.draw(tightened_rules())
     plan = data.draw(ris.generated_plans(rules=rules))
     assert [str(v) for v in check(plan, rules=rules)] == []
+
+
+def test_a_coarse_mph_treadmill_starts_at_its_slowest_when_the_band_allows() -> None:
+    # 0.40 x 2.0 km/h = 0.8 km/h is just below 0.5 mph (0.805 km/h), this machine's slowest, which the rehab band
+    # (up to 0.50 x 2.0 = 1.0 km/h) still allows; nothing may be snapped down to 0 mph.
+    machine = Treadmill(name="home", unit=MPH.unit, min_speed=Speed.mph(0.5), max_speed=Speed.mph(3.5),
+                        speed_increment_tenths=5)  # fmt: skip
+    plan = generate_plan("rehab", Speed.kmh(2.0), machine)
+    assert "raised to the treadmill's slowest, 0.5 mph" in plan.description
+    assert check(plan) == []

@@ -163,6 +163,9 @@ class _Planner:
     # --- speeds and inclines ---------------------------------------------------------------------
 
     def down(self, kmh: Fraction) -> Speed:
+        """A speed snapped down to the machine's grid; never below its slowest (callers check that first)."""
+        if kmh < self.treadmill.min_speed.exact_kmh:
+            return self.treadmill.min_speed
         return self.treadmill.snap_speed(kmh, Rounding.DOWN)
 
     def nearest(self, kmh: Fraction) -> Speed:
@@ -185,25 +188,26 @@ class _Planner:
 
     def backward_speed(self, fraction: Fraction, incline: Incline, before: Speed | None) -> Speed:
         """The backward speed for a fraction of F: capped, snapped down, and within one weekly step (W6)."""
-        speed = self.down(min(fraction * self.forward_kmh, self.speed_ceiling(incline)))
+        target = min(fraction * self.forward_kmh, self.speed_ceiling(incline))
+        if target >= self.treadmill.min_speed.exact_kmh:
+            speed = self.down(target)
+            if before is not None:
+                step = min(self.rules.speed_step_kmh, self.rules.fraction_step * self.forward_kmh)
+                speed = max(min(speed, self.down(before.exact_kmh + step)), before)
+            return speed
         if before is not None:
-            step = min(self.rules.speed_step_kmh, self.rules.fraction_step * self.forward_kmh)
-            speed = max(min(speed, self.down(before.exact_kmh + step)), before)
-        if speed < self.treadmill.min_speed:
-            # Rule R3: never silently raise the speed. The treadmill's minimum is used only when it is still
-            # within the level's speed band; otherwise the treadmill cannot run this level.
-            if self.treadmill.min_speed.exact_kmh > self.speed_ceiling(incline):
-                raise ValidationError(
-                    "treadmill",
-                    f"{self.treadmill.name}, slowest {self.treadmill.min_speed}",
-                    f"is faster than the {self.level.level.value} backward speed of at most "
-                    f"{float(self.speed_ceiling(incline)):.2f} km/h for this forward speed (rule R3)",
-                )
-            note = f"backward speed raised to the treadmill's slowest, {self.treadmill.min_speed}"
-            if note not in self.notes:
-                self.notes.append(note)
-            speed = self.treadmill.min_speed
-        return speed
+            return before  # raised to the treadmill's slowest already (below); speeds never fall (W3)
+        # Rule R3: never silently raise the speed. The treadmill's slowest is used only when it is still within
+        # the level's speed band; otherwise this treadmill cannot run this level.
+        if self.treadmill.min_speed.exact_kmh > self.speed_ceiling(incline):
+            raise ValidationError(
+                "treadmill",
+                f"{self.treadmill.name}, slowest {self.treadmill.min_speed}",
+                f"is faster than the {self.level.level.value} backward speed of at most "
+                f"{float(self.speed_ceiling(incline)):.2f} km/h for this forward speed (rule R3)",
+            )
+        self.notes.append(f"backward speed raised to the treadmill's slowest, {self.treadmill.min_speed}")
+        return self.treadmill.min_speed
 
     def incline(self, percent: Fraction) -> Incline:
         wanted = min(percent, self.level.incline_max_pct)
