@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import corpus_root
-from hypothesis import given
+from hypothesis import given, settings
 from lxml import etree
 
 from retrointervals import (
@@ -567,3 +567,14 @@ def test_the_capability_table_in_the_docs_mirrors_the_registry() -> None:
             shown(found.exact_speeds),
         ]
         assert rows[name] == expected, name
+
+
+@settings(max_examples=60)  # each example generates a whole plan (up to 80 sessions)
+@given(ris.generated_plans())
+def test_every_generated_plan_is_valid_tcx_and_reads_back(plan: Plan) -> None:
+    encoded = tcx.write_plan(plan, policy=Policy.LOSSY)
+    assert garmin_problems_if_available(encoded.data) == []
+    assert tcx.validate(encoded.data) == []
+    assert tcx.read_bytes(encoded.data) == plan
+    strict = tcx.write_plan(plan)  # generated names are short and unique: nothing to adapt
+    assert strict.changes == ()

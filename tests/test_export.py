@@ -1,0 +1,76 @@
+"""Exporting generated plans: every format takes every generated plan without loss, and the folder layout."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+from retrointervals import Plan, Speed, SpeedUnit, Workout
+from retrointervals import strategies as ris
+from retrointervals.errors import FormatError, OutputExistsError
+from retrointervals.export import ALL_FORMATS, export_plan
+from retrointervals.formats import Policy, load, plan_files
+from retrointervals.plans import generate_plan
+
+
+def _walked(workout: Workout, kmh_only: bool = False) -> list[tuple[object, ...]]:
+    """What the walker does, second by second: the timeline's steps without names or repeats.
+
+    ``kmh_only``: speeds as a km/h console shows them (QZ programs are in km/h, so mph plans come back in km/h).
+    """
+    return [
+        (
+            s.step.direction,
+            s.step.kind,
+            s.step.length,
+            s.step.speed.to(SpeedUnit.KMH) if kmh_only else s.step.speed,
+            s.step.incline,
+            s.step.hold_handrails,
+        )
+        for s in workout.timeline
+    ]
+
+
+@settings(max_examples=40)  # each example writes and reads back every session of a plan in five formats
+@given(ris.generated_plans(weeks=ris.st.integers(1, 4)))
+def test_every_format_carries_every_generated_plan_strictly(plan: Plan) -> None:
+    sessions = [session.workout for _, _, session in plan.sessions()]
+    for name in ALL_FORMATS:
+        files = plan_files(plan, name, policy=Policy.STRICT)  # STRICT: raises if anything would be lost
+        module = load(name)
+        if len(files) == 1:
+            assert module.read_bytes(files[0][1].data) == plan
+            continue
+        assert len(files) == len(sessions)
+        for (_, encoded), workout in zip(files, sessions, strict=True):
+            read = module.read_bytes(encoded.data)
+            assert isinstance(read, Workout)
+            assert _walked(read, name == "qz") == _walked(workout, name == "qz"), name
+
+
+def test_export_writes_the_documented_layout(tmp_path: Path) -> None:
+    plan = generate_plan("intermediate", Speed.kmh(5.0), weeks=2, sessions_per_week=4)
+    files = export_plan(plan, tmp_path / "out")
+    names = {str(f.path.relative_to(tmp_path / "out")) for f in files}
+    stems = [f"week0{w}-session{s}" for w in (1, 2) for s in (1, 2, 3, 4)]
+    assert names == {"README.txt", "plan.html", "plan.json", "plan.tcx"} | {
+        f"{folder}/{stem}{extension}" for folder, extension in (("fit", ".fit"), ("zwo", ".zwo"), ("qz", ".xml"))
+        for stem in stems
+    }  # fmt: skip
+    assert all(f.changes == () for f in files)
+
+
+def test_export_refuses_a_folder_that_is_not_empty_and_unknown_formats(tmp_path: Path) -> None:
+    plan = generate_plan("beginner", Speed.kmh(4.0), weeks=1)
+    (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(OutputExistsError):
+        export_plan(plan, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+    with pytest.raises(FormatError, match="unknown format 'pdf'"):
+        export_plan(plan, Path(tempfile.mkdtemp()) / "x", formats=["pdf"])
+    written = export_plan(plan, tmp_path, formats=["json"], overwrite=True)
+    assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep me"
+    assert sorted(f.path.name for f in written) == ["README.txt", "plan.html", "plan.json"]
