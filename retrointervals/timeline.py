@@ -6,7 +6,7 @@ Totals, every exporter and every chart read this; nothing else expands repeats.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 
 import attrs
@@ -50,35 +50,37 @@ class Segment:
         return self.end_distance - self.start_distance
 
 
+def _unrolled(
+    items: Iterable[Step | Repeat], path: tuple[int, ...] = (), repetitions: tuple[int, ...] = ()
+) -> Iterator[tuple[Step, tuple[int, ...], tuple[int, ...]]]:
+    """Every step as walked, with its path and repetition indexes: the one place repeats are expanded."""
+    for index, item in enumerate(items):
+        if isinstance(item, Repeat):
+            for repetition in range(item.count):
+                yield from _unrolled(item.steps, (*path, index), (*repetitions, repetition))
+        else:
+            yield item, (*path, index), repetitions
+
+
 def expand(steps: Sequence[Step | Repeat]) -> tuple[Segment, ...]:
     """Expand steps and (nested) repeats into consecutive segments, starting at time and distance zero."""
     segments: list[Segment] = []
-    clock = Fraction(0)
-    odometer = Fraction(0)
-
-    def walk(items: Iterable[Step | Repeat], path: tuple[int, ...], repetitions: tuple[int, ...]) -> None:
-        nonlocal clock, odometer
-        for index, item in enumerate(items):
-            if isinstance(item, Repeat):
-                for repetition in range(item.count):
-                    walk(item.steps, (*path, index), (*repetitions, repetition))
-                continue
-            end = clock + item.duration.exact
-            end_distance = odometer + item.distance.exact
-            segments.append(
-                Segment(
-                    step=item,
-                    start=Duration(clock),
-                    end=Duration(end),
-                    start_distance=Distance(odometer),
-                    end_distance=Distance(end_distance),
-                    repetitions=repetitions,
-                    path=(*path, index),
-                )
+    clock = odometer = Fraction(0)
+    for step, path, repetitions in _unrolled(steps):
+        end = clock + step.duration.exact
+        end_distance = odometer + step.distance.exact
+        segments.append(
+            Segment(
+                step=step,
+                start=Duration(clock),
+                end=Duration(end),
+                start_distance=Distance(odometer),
+                end_distance=Distance(end_distance),
+                repetitions=repetitions,
+                path=path,
             )
-            clock, odometer = end, end_distance
-
-    walk(steps, (), ())
+        )
+        clock, odometer = end, end_distance
     return tuple(segments)
 
 
@@ -112,8 +114,8 @@ def flatten(steps: Sequence[Step | Repeat], max_depth: int) -> tuple[Step | Repe
     """The steps with every repeat nested deeper than ``max_depth`` unrolled.
 
     ``max_depth=0`` unrolls every repeat (the steps of the timeline, in order); ``1`` keeps single-level repeats
-    and unrolls repeats inside them; and so on. Unrolling goes through ``expand``, so it matches the timeline.
-    Formats that cannot nest (ZWO, QZ) or cannot repeat call this instead of expanding repeats themselves.
+    and unrolls repeats inside them; and so on. Unrolling uses the same expansion as ``expand``, so it matches the
+    timeline. Formats that cannot nest (ZWO, QZ) or cannot repeat call this instead of expanding repeats themselves.
     """
     if max_depth < 0:
         raise ValueError(f"max_depth must be 0 or more, not {max_depth}")
@@ -122,7 +124,7 @@ def flatten(steps: Sequence[Step | Repeat], max_depth: int) -> tuple[Step | Repe
         if not isinstance(item, Repeat):
             result.append(item)
         elif max_depth == 0:
-            result.extend(segment.step for segment in expand([item]))
+            result.extend(step for step, _, _ in _unrolled([item]))
         else:
             result.append(Repeat(item.count, flatten(item.steps, max_depth - 1)))
     return tuple(result)

@@ -14,6 +14,7 @@ because such a conversion is inexact by nature; pass ``Rounding.EXACT`` to refus
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 from fractions import Fraction
@@ -80,6 +81,8 @@ def to_fraction(value: object, field: str) -> Fraction:
 
     A float becomes the decimal it prints as (``0.15`` -> 3/20), which is what the user typed.
     """
+    if type(value) is Fraction:  # the common case inside the library: already exact
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
         raise ValidationError(field, value, "must be a number")
     if isinstance(value, float):
@@ -188,12 +191,13 @@ class Speed:
 
     # --- read-outs ------------------------------------------------------------------------------
 
-    @property
+    # Cached: rules, timelines and exporters ask for these thousands of times per plan.
+    @functools.cached_property
     def exact_kmh(self) -> Fraction:
         """The speed in km/h, exact."""
         return Fraction(self.tenths, 10) * self.unit.in_kmh
 
-    @property
+    @functools.cached_property
     def exact_mps(self) -> Fraction:
         """The speed in metres per second, exact."""
         return self.exact_kmh * MPS_PER_KMH
