@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from retrointervals.errors import ValidationError
+
+_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f]")
+_CONTROL_MULTI_LINE = re.compile(r"[\x00-\x08\x0b-\x1f]")  # tab and line feed allowed
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 __all__ = ["check_text"]
 
@@ -15,9 +21,8 @@ def check_text(field: str, value: object, max_length: int, *, required: bool, si
         raise ValidationError(field, value, "must not be empty")
     if len(value) > max_length:
         raise ValidationError(field, value, f"must be at most {max_length} characters, not {len(value)}")
-    allowed = "" if single_line else "\n\t"
-    if any(ord(char) < 32 and char not in allowed for char in value):
+    if (_CONTROL_SINGLE_LINE if single_line else _CONTROL_MULTI_LINE).search(value):
         raise ValidationError(field, value, "must not contain control characters" + (" or line breaks" * single_line))
-    if any(0xD800 <= ord(char) <= 0xDFFF or char in "\ufffe\uffff" for char in value):
+    if _NOT_XML.search(value):
         # XML (TCX, ZWO, charts) cannot hold these, so no file could be written; refuse them at the door.
         raise ValidationError(field, value, "must not contain surrogates or the non-characters U+FFFE, U+FFFF")

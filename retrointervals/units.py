@@ -114,6 +114,13 @@ def _format_tenths(tenths: int) -> str:
     return f"{'-' if tenths < 0 else ''}{whole}.{tenth}"
 
 
+#: The model's speed bounds in tenths of each unit (0.1-30 km/h is 1-300 tenths of km/h, 1-186 of mph).
+_SPEED_TENTHS = {
+    unit: (math.ceil(MIN_SPEED_KMH * 10 / unit.in_kmh), math.floor(MAX_SPEED_KMH * 10 / unit.in_kmh))
+    for unit in SpeedUnit
+}
+
+
 @attrs.frozen(order=False)
 class Speed:
     """A belt speed at the display resolution of a treadmill: a whole number of tenths of km/h or of mph.
@@ -133,8 +140,8 @@ class Speed:
             raise ValidationError("Speed.unit", self.unit, "must be a SpeedUnit")
         if isinstance(tenths, bool) or not isinstance(tenths, int):
             raise ValidationError("Speed", tenths, "tenths must be an int")
-        exact_kmh = Fraction(tenths, 10) * self.unit.in_kmh
-        if not MIN_SPEED_KMH <= exact_kmh <= MAX_SPEED_KMH:
+        lowest, highest = _SPEED_TENTHS[self.unit]
+        if not lowest <= tenths <= highest:
             raise ValidationError(
                 "Speed",
                 f"{_format_tenths(tenths)} {self.unit.value}",
@@ -267,6 +274,11 @@ class Speed:
         return f"{_format_tenths(self.tenths)} {self.unit.value}"
 
 
+# The bounds in tenths, so that validating a value compares integers, not Fractions.
+_MIN_INCLINE_TENTHS = int(MIN_INCLINE_PCT * 10)
+_MAX_INCLINE_TENTHS = int(MAX_INCLINE_PCT * 10)
+
+
 @attrs.frozen(order=True)
 class Incline:
     """A treadmill incline (grade) in tenths of a percent; negative values are a decline."""
@@ -277,7 +289,7 @@ class Incline:
     def _check_range(self, _attribute: object, tenths: int) -> None:
         if isinstance(tenths, bool) or not isinstance(tenths, int):
             raise ValidationError("Incline", tenths, "tenths must be an int")
-        if not MIN_INCLINE_PCT <= Fraction(tenths, 10) <= MAX_INCLINE_PCT:
+        if not _MIN_INCLINE_TENTHS <= tenths <= _MAX_INCLINE_TENTHS:
             raise ValidationError("Incline", f"{_format_tenths(tenths)} %", "must be between -10 and +40 %")
 
     @classmethod
@@ -288,7 +300,7 @@ class Incline:
     @classmethod
     def flat(cls) -> Incline:
         """No incline (0 %)."""
-        return cls(0)
+        return _FLAT if cls is Incline else cls(0)  # immutable: every step without an incline shares one
 
     @property
     def in_percent(self) -> float:
@@ -298,6 +310,8 @@ class Incline:
     def __str__(self) -> str:
         return f"{_format_tenths(self.tenths)} %"
 
+
+_FLAT = Incline(0)
 
 Q = TypeVar("Q", bound="_Quantity")
 

@@ -355,6 +355,12 @@ def _document(
     return root
 
 
+@functools.cache
+def _band_text(speed: Speed) -> tuple[str, str]:
+    mps = speed.exact_mps
+    return decimal(mps * (1 - SPEED_BAND), _MPS_PLACES), decimal(mps * (1 + SPEED_BAND), _MPS_PLACES)
+
+
 def _tc(tag: str) -> str:
     return f"{{{NAMESPACE}}}{tag}"
 
@@ -424,9 +430,9 @@ class _StepWriter:
         _sub(element, "Intensity", _INTENSITY[item.kind])
         zone = _sub(_sub(element, "Target", xsi_type="Speed_t"), "SpeedZone", xsi_type="CustomSpeedZone_t")
         _sub(zone, "ViewAs", "Speed")
-        mps = item.speed.exact_mps
-        _sub(zone, "LowInMetersPerSecond", decimal(mps * (1 - SPEED_BAND), _MPS_PLACES))
-        _sub(zone, "HighInMetersPerSecond", decimal(mps * (1 + SPEED_BAND), _MPS_PLACES))
+        low, high = _band_text(item.speed)
+        _sub(zone, "LowInMetersPerSecond", low)
+        _sub(zone, "HighInMetersPerSecond", high)
         mph = item.speed.unit is SpeedUnit.MPH
         if mph or item.hold_handrails or item.incline.tenths or item.cue:
             self.lines.append(f"step {step_id}{' mph' if mph else ''}: {step_note(item)}")

@@ -32,6 +32,7 @@ otherwise you must pass your ``race_speeds``: a belt speed is never invented. Bi
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -139,9 +140,9 @@ def write_workout(workout: Workout, *, policy: Policy = Policy.STRICT) -> Encode
     for step, length in blocks:
         block = _sub(body, "SteadyState")
         block.set("Duration", str(length))
-        block.set("Power", decimal(step.speed.exact_kmh / REFERENCE_SPEED.exact_kmh, _POWER_PLACES))
+        block.set("Power", _power(step.speed))
         block.set("pace", str(PACE_INDEX))
-        block.set("Incline", decimal(Fraction(step.incline.tenths, 1000), 4))
+        block.set("Incline", _incline(step.incline))
         event = _sub(block, "textevent")
         event.set("distoffset" if by_distance else "timeoffset", "0")
         event.set("duration", str(TEXT_SECONDS))
@@ -165,6 +166,16 @@ def write(
     return write_workout_file(
         document, path, lambda workout: write_workout(workout, policy=policy), "zwo", overwrite=overwrite
     )
+
+
+@functools.cache
+def _power(speed: Speed) -> str:
+    return decimal(speed.exact_kmh / REFERENCE_SPEED.exact_kmh, _POWER_PLACES)
+
+
+@functools.cache
+def _incline(incline: Incline) -> str:
+    return decimal(Fraction(incline.tenths, 1000), 4)
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
