@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retrointervals import Level, Plan, Speed, ValidationError
@@ -25,7 +25,8 @@ def test_every_rule_id_of_the_evidence_notes_has_a_rule_and_a_breaker() -> None:
 
 
 @pytest.mark.parametrize("rule", list(BREAKERS))
-@settings(max_examples=30)  # each example generates and checks a whole plan twice; 20 rules x 30 = 600 plans
+# Some rules can be broken only in some plans (say, W5 needs a deload week), so drawing rejects many plans.
+@settings(suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_checker_reports_each_broken_rule_and_only_that_rule(rule: str, data: st.DataObject) -> None:
     plan = data.draw(ris.rule_breaking_plans(rule))
