@@ -259,8 +259,8 @@ def treadmills(draw: st.DrawFn, handrails: bool | None = None) -> Treadmill:
         min_speed=Speed(lowest, unit),
         max_speed=Speed(highest, unit),
         speed_increment_tenths=increment,
-        min_incline=Incline(min_incline - min_incline % incline_step if min_incline else 0),
-        max_incline=Incline(max_incline - max_incline % incline_step),
+        min_incline=Incline(min_incline),  # every choice lies on both increments (0.5 and 1 %)
+        max_incline=Incline(max_incline),
         incline_increment_tenths=incline_step,
         handrails=draw(st.booleans()) if handrails is None else handrails,
     )

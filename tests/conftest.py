@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from retrointervals import Direction, Distance, Duration, Speed, Step, StepKind
+
 settings.register_profile("dev", max_examples=40, deadline=None)
 settings.register_profile(
     "ci",
@@ -38,3 +40,20 @@ def corpus() -> Path:
     if root is None:
         pytest.skip("interoperability corpus not found: set RETROINTERVALS_CORPUS or put shared/ beside the checkout")
     return root
+
+
+def step(
+    direction: Direction = Direction.FORWARD,
+    kind: StepKind = StepKind.ACTIVE,
+    length: Duration | Distance | None = None,
+    speed: Speed | None = None,
+    **fields: object,
+) -> Step:
+    """A step for format tests: one minute forward at 3.0 km/h unless told otherwise."""
+    return Step(
+        direction=direction,
+        kind=kind,
+        length=length or Duration.seconds(60),
+        speed=speed or Speed.kmh(3.0),
+        **fields,  # type: ignore[arg-type]
+    )

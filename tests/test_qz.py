@@ -8,6 +8,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from conftest import step
 from hypothesis import given
 from lxml import etree
 
@@ -37,22 +38,6 @@ def _as_qz_keeps_it(workout: Workout, name: str) -> Workout:
     """What QZ gives back: rows in walking order, speeds in km/h to 0.1, no name or description."""
     steps = [attrs.evolve(s, speed=s.speed.to(SpeedUnit.KMH)) for s in flatten(workout.steps, 0) if isinstance(s, Step)]
     return Workout(name, steps)
-
-
-def step(
-    direction: Direction = Direction.FORWARD,
-    kind: StepKind = StepKind.ACTIVE,
-    length: Duration | Distance | None = None,
-    speed: Speed | None = None,
-    **fields: object,
-) -> Step:
-    return Step(
-        direction=direction,
-        kind=kind,
-        length=length or Duration.seconds(60),
-        speed=speed or Speed.kmh(3.0),
-        **fields,  # type: ignore[arg-type]
-    )
 
 
 BACK = step(

@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import corpus_root
+from conftest import corpus_root, step
 from hypothesis import given, settings
 from lxml import etree
 
@@ -24,7 +24,6 @@ from retrointervals import (
     Repeat,
     Session,
     Speed,
-    Step,
     StepKind,
     ValidationError,
     Week,
@@ -70,22 +69,6 @@ def _problems(schema: etree.XMLSchema, data: bytes) -> list[str]:
 
 def test_garmins_schema_is_in_the_corpus(corpus: Path) -> None:
     assert _garmin_schema() is not None, corpus  # else the property tests below skip their Garmin checks
-
-
-def step(
-    direction: Direction = Direction.FORWARD,
-    kind: StepKind = StepKind.ACTIVE,
-    length: Duration | Distance | None = None,
-    speed: Speed | None = None,
-    **fields: object,
-) -> Step:
-    return Step(
-        direction=direction,
-        kind=kind,
-        length=length or Duration.seconds(60),
-        speed=speed or Speed.kmh(3.0),
-        **fields,  # type: ignore[arg-type]
-    )
 
 
 BACK = step(

@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from conftest import step
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
@@ -38,22 +39,6 @@ KMH_PER_MPH = 1.609344
 def _as_zwo_keeps_it(workout: Workout) -> Workout:
     """What ZWO gives back: the steps unrolled (ZWO has no nesting, and we write no IntervalsT)."""
     return Workout(workout.name, flatten(workout.steps, 0), workout.description)
-
-
-def step(
-    direction: Direction = Direction.FORWARD,
-    kind: StepKind = StepKind.ACTIVE,
-    length: Duration | Distance | None = None,
-    speed: Speed | None = None,
-    **fields: object,
-) -> Step:
-    return Step(
-        direction=direction,
-        kind=kind,
-        length=length or Duration.seconds(60),
-        speed=speed or Speed.kmh(3.0),
-        **fields,  # type: ignore[arg-type]
-    )
 
 
 BACK = step(Direction.BACKWARD, speed=Speed.mph(1.3), incline=Incline.percent(2.5), hold_handrails=True, cue="Slow")

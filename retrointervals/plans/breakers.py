@@ -95,8 +95,7 @@ def _level(plan: Plan, rules: ProgressionRules) -> tuple[Level, Fraction]:
 
 def _ceiling(plan: Plan, treadmill: Treadmill, rules: ProgressionRules) -> Fraction:
     level, forward = _level(plan, rules)
-    parameters = rules.level(level)
-    return min(parameters.fraction_band[1] * forward, parameters.backward_cap_kmh, treadmill.max_speed.exact_kmh)
+    return rules.level(level).backward_speed_ceiling(forward, treadmill.max_speed.exact_kmh)
 
 
 # --- one breaker per rule ---------------------------------------------------------------------------
@@ -193,11 +192,10 @@ def _s7(plan: Plan, treadmill: Treadmill, rules: ProgressionRules) -> Plan | Non
     ceiling = _ceiling(plan, treadmill, rules)
     fastest = max(load.speed_kmh for load in _loads(plan))
     increments = int((ceiling - fastest) / treadmill.speed_increment_kmh) + 1
-    level, forward = _level(plan, rules)
+    level, _ = _level(plan, rules)
     threshold = rules.level(level).incline_threshold_pct
     if threshold is not None and any(load.incline_pct > threshold for load in _loads(plan)):
         return None  # S8 would break too (speed limit on steep inclines)
-    del forward
     return _edit_sessions(plan, range(len(plan.weeks)), lambda steps: _shift_speed(steps, increments, treadmill))
 
 

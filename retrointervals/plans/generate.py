@@ -177,14 +177,9 @@ class _Planner:
 
     def speed_ceiling(self, incline: Incline) -> Fraction:
         """The fastest backward speed rule S7 (and S8 on steep inclines) allows, km/h."""
-        level = self.level
-        ceiling = min(
-            level.fraction_band[1] * self.forward_kmh, level.backward_cap_kmh, self.treadmill.max_speed.exact_kmh
+        return self.level.backward_speed_ceiling(
+            self.forward_kmh, self.treadmill.max_speed.exact_kmh, Fraction(incline.tenths, 10)
         )
-        threshold = level.incline_threshold_pct
-        if threshold is not None and level.fraction_above_incline is not None and incline.tenths > threshold * 10:
-            ceiling = min(ceiling, level.fraction_above_incline * self.forward_kmh)
-        return ceiling
 
     def backward_speed(self, fraction: Fraction, incline: Incline, before: Speed | None) -> Speed:
         """The backward speed for a fraction of F: capped, snapped down, and within one weekly step (W6)."""

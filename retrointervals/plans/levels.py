@@ -92,6 +92,20 @@ class LevelRules:
     #: The default week-by-week progression (evidence notes §6.3).
     table: tuple[WeekSpec, ...]
 
+    def backward_speed_ceiling(
+        self, forward_kmh: Fraction, treadmill_max_kmh: Fraction, incline_pct: Fraction = Fraction(0)
+    ) -> Fraction:
+        """The fastest backward speed allowed, in km/h.
+
+        That is min(band top x F, level cap, treadmill's fastest) (rule S7), and on an incline above the threshold
+        at most ``fraction_above_incline`` x F (rule S8). The generator, the checker and the breakers all use it.
+        """
+        ceiling = min(self.fraction_band[1] * forward_kmh, self.backward_cap_kmh, treadmill_max_kmh)
+        threshold, fraction = self.incline_threshold_pct, self.fraction_above_incline
+        if threshold is not None and fraction is not None and incline_pct > threshold:
+            ceiling = min(ceiling, fraction * forward_kmh)
+        return ceiling
+
 
 @attrs.frozen(kw_only=True)
 class ProgressionRules:

@@ -296,9 +296,7 @@ def s7_speed_bounds(context: Context) -> Iterator[Violation]:
     Fritz 2013's 0.6 m/s faller threshold and lab speeds of young adults (3-6.4 km/h) [S].
     """
     level = context.level
-    ceiling = min(
-        level.fraction_band[1] * context.forward_kmh, level.backward_cap_kmh, context.treadmill.max_speed.exact_kmh
-    )
+    ceiling = level.backward_speed_ceiling(context.forward_kmh, context.treadmill.max_speed.exact_kmh)
     for week, session, shape in context.sessions():
         for bout in shape.bouts:
             speed = bout.segments[0].step.speed
