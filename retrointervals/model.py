@@ -187,6 +187,12 @@ class Step:
         incline: The treadmill incline; flat by default.
         hold_handrails: Whether the walker should hold the handrails during the step.
         cue: Short text shown to the walker, e.g. ``"Turn around slowly"``.
+        until_lap: The step ends when the walker presses the lap button (or confirms, in a live session), not
+            after its length; ``length`` is then the expected time (a ``Duration``), which the timeline, charts
+            and totals use.
+        belt_stopped: The belt stands still during the step (a stop-to-turn step: the walker stops the belt,
+            turns around, and starts it again). Needs ``until_lap``; ``speed`` is then the slow speed the walker
+            restarts the belt at, never a speed walked during the step, and the step covers no distance.
     """
 
     direction: Direction = attrs.field(validator=_instance_of("Step.direction", Direction))
@@ -196,6 +202,16 @@ class Step:
     incline: Incline = attrs.field(factory=Incline.flat, validator=_instance_of("Step.incline", Incline))
     hold_handrails: bool = attrs.field(default=False, validator=_instance_of("Step.hold_handrails", bool))
     cue: str | None = attrs.field(default=None)
+    until_lap: bool = attrs.field(default=False, validator=_instance_of("Step.until_lap", bool))
+    belt_stopped: bool = attrs.field(default=False, validator=_instance_of("Step.belt_stopped", bool))
+
+    def __attrs_post_init__(self) -> None:
+        if self.belt_stopped and not self.until_lap:
+            raise ValidationError(
+                "Step.belt_stopped", self.belt_stopped, "a step with the belt stopped must end on the lap button"
+            )
+        if self.until_lap and not isinstance(self.length, Duration):
+            raise ValidationError("Step.length", self.length, "a step ending on the lap button needs an expected time")
 
     @length.validator
     def _check_length(self, _attribute: object, length: object) -> None:
@@ -223,7 +239,9 @@ class Step:
 
     @property
     def distance(self) -> Distance:
-        """How far the belt moves during the step (derived from speed for a time step)."""
+        """How far the belt moves during the step (derived from speed for a time step; none with the belt stopped)."""
+        if self.belt_stopped:
+            return Distance(0)
         return self.length if isinstance(self.length, Distance) else self.speed.distance_in(self.length)
 
     @property

@@ -144,9 +144,15 @@ def steps(
     speed: st.SearchStrategy[Speed] | None = None,
     incline: st.SearchStrategy[Incline] | None = None,
     length: st.SearchStrategy[Duration | Distance] | None = None,
+    *,
+    lap_steps: bool = False,
 ) -> st.SearchStrategy[Step]:
-    """Valid steps; pass a strategy for any field to narrow it."""
-    return st.builds(
+    """Valid steps; pass a strategy for any field to narrow it.
+
+    With ``lap_steps``, some steps end on the lap button (``until_lap``), and some of those stop the belt
+    (``belt_stopped``, a stop-to-turn step); without it, every step ends after its length.
+    """
+    plain = st.builds(
         Step,
         direction=direction if direction is not None else directions(),
         kind=kind if kind is not None else step_kinds(),
@@ -156,6 +162,21 @@ def steps(
         hold_handrails=st.booleans(),
         cue=cues(),
     )
+    if not lap_steps:
+        return plain
+    on_lap = st.builds(
+        Step,
+        direction=direction if direction is not None else directions(),
+        kind=kind if kind is not None else step_kinds(),
+        length=durations(),
+        speed=speed if speed is not None else speeds(),
+        incline=incline if incline is not None else inclines(),
+        hold_handrails=st.booleans(),
+        cue=cues(),
+        until_lap=st.just(True),  # noqa: FBT003 - a value, not a flag
+        belt_stopped=st.booleans(),
+    )
+    return st.one_of(plain, on_lap)
 
 
 @st.composite

@@ -219,3 +219,20 @@ def test_generated_plans_have_dates_in_order(plan: Plan) -> None:
                 plan.start + dt.timedelta(7 * week_index) <= d < plan.start + dt.timedelta(7 * week_index + 7)
                 for d in known
             )
+
+
+def test_a_stop_to_turn_step_ends_on_the_lap_button_with_the_belt_stopped() -> None:
+    turn = Step(
+        direction=Direction.FORWARD,
+        kind=StepKind.TRANSITION,
+        length=Duration.seconds(20),
+        speed=Speed.kmh(1.0),
+        until_lap=True,
+        belt_stopped=True,
+    )
+    assert str(turn.duration) == "0:20"
+    assert turn.distance == Distance(0)
+    with pytest.raises(ValidationError, match="must end on the lap button"):
+        attrs.evolve(turn, until_lap=False)
+    with pytest.raises(ValidationError, match="needs an expected time"):
+        attrs.evolve(turn, length=Distance.metres(10))

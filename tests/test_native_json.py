@@ -250,3 +250,8 @@ def _plan_of(workout: Workout | Plan) -> Plan:
 
     assert isinstance(workout, Workout)
     return Plan(name="P", weeks=[Week([Session(workout), Session(workout)])])
+
+
+@given(ris.workouts(step=ris.steps(lap_steps=True)))
+def test_lap_button_and_stop_to_turn_steps_round_trip(workout: Workout) -> None:
+    assert native.read_bytes(native.write_workout(workout).data) == workout

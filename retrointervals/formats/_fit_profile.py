@@ -46,9 +46,16 @@ class BaseType(enum.IntEnum):
     """Base-type bytes of the fields we write (bit 7 marks multi-byte types)."""
 
     ENUM = 0x00
+    SINT8 = 0x01
+    UINT8 = 0x02
     STRING = 0x07
+    UINT8Z = 0x0A
+    BYTE = 0x0D
+    SINT16 = 0x83
     UINT16 = 0x84
+    SINT32 = 0x85
     UINT32 = 0x86
+    UINT16Z = 0x8B
     UINT32Z = 0x8C
 
 

@@ -107,6 +107,8 @@ def _encode_item(item: Step | Repeat) -> dict[str, JSONValue]:
         "incline_pct": item.incline.in_percent,
         "hold_handrails": item.hold_handrails,
         "cue": item.cue,
+        **({"until_lap": True} if item.until_lap else {}),
+        **({"belt_stopped": True} if item.belt_stopped else {}),
     }
 
 
@@ -348,6 +350,8 @@ class _Decoder:
         incline = fields.typed("incline_pct", (int, float), "a number", 0)
         handrails = fields.boolean("hold_handrails", default=False)
         cue = fields.optional_string("cue")
+        until_lap = fields.boolean("until_lap", default=False)
+        belt_stopped = fields.boolean("belt_stopped", default=False)
         fields.finish()
         self.depth -= 1
         with self.building(path):
@@ -360,6 +364,8 @@ class _Decoder:
                 incline=Incline.percent(incline),  # type: ignore[arg-type]  # checked by typed()
                 hold_handrails=handrails,
                 cue=cue,
+                until_lap=until_lap,
+                belt_stopped=belt_stopped,
             )
 
     def workout(self, fields: _Object) -> Workout:
