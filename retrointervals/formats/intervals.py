@@ -34,6 +34,7 @@ without an absolute pace gets ``DEFAULT_SPEED`` under ``LOSSY``: a belt speed is
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -57,13 +58,17 @@ from retrointervals.model import (
     StepKind,
     Workout,
 )
+from retrointervals.plan_dates import dated_sessions, session_title, session_uid
+from retrointervals.safety import SAFETY_NOTE
 from retrointervals.timeline import flatten
 from retrointervals.units import METRES_PER_MILE, Distance, Duration, Incline, Rounding, Speed, SpeedUnit
 
 __all__ = [
     "DEFAULT_SPEED",
+    "EVENT_TYPE",
     "EXTENSION",
     "REPEAT_HEADER",
+    "events_json",
     "pace_seconds",
     "read",
     "read_bytes",
@@ -77,6 +82,9 @@ __all__ = [
 EXTENSION = ".txt"
 #: The words before ``Nx`` on a repeat's header line; intervals.icu shows "Main set 1/4" and so on as the cue.
 REPEAT_HEADER = "Main set"
+#: The intervals.icu sport of our events. ``Run`` takes absolute pace targets and syncs to watches as a run
+#: workout, as our FIT and ZWO files are; whether ``Walk`` takes paces was not verified.
+EVENT_TYPE = "Run"
 #: The belt speed a ``LOSSY`` read gives a step without an absolute pace: slow enough whichever way one faces.
 DEFAULT_SPEED = Speed.kmh(2.0)
 
@@ -277,6 +285,35 @@ def write(
     encoded = write_workout(document, policy=policy)
     write_atomic(path, encoded.data, overwrite=overwrite)
     return encoded.changes
+
+
+def events_json(plan: Plan, *, policy: Policy = Policy.STRICT) -> bytes:
+    """The plan's dated sessions as the JSON array intervals.icu's bulk-events API takes (UTF-8).
+
+    One ``WORKOUT`` event per session with a date: ``start_date_local`` (the day at ``T00:00:00``: workouts
+    have no time there), ``name`` (``"Retro walk W2S1: 4 x 2:00 backward"``), ``type`` ``EVENT_TYPE``, the
+    workout text as ``description`` after the safety note, and ``external_id``: the session's
+    ``plan_dates.session_uid``, the same when the same or an adapted plan is sent again, so that
+    ``POST /api/v1/athlete/0/events/bulk?upsert=true`` updates the events instead of adding new ones. A plan
+    without a start date gives an empty array.
+
+    Raises:
+        FormatLimitError: Under ``STRICT``, a session's text cannot be written without loss.
+    """
+    events = [
+        {
+            "category": "WORKOUT",
+            "start_date_local": f"{entry.date.isoformat()}T00:00:00",
+            "name": session_title(entry.session.workout, entry.week, entry.number),
+            "type": EVENT_TYPE,
+            "description": SAFETY_NOTE
+            + "\n\n"
+            + write_workout(entry.session.workout, policy=policy).data.decode("utf-8"),
+            "external_id": session_uid(plan, entry.week, entry.number),
+        }
+        for entry in dated_sessions(plan)
+    ]
+    return (json.dumps(events, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # --- reading -------------------------------------------------------------------------------------
