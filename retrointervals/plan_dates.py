@@ -17,12 +17,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Sequence
 from fractions import Fraction
 
 import attrs
 
+from retrointervals.errors import ValidationError
 from retrointervals.formats import Change, Policy
 from retrointervals.model import Direction, Plan, Repeat, Session, Step, StepKind, Workout
 from retrointervals.units import Duration
@@ -33,6 +35,7 @@ __all__ = [
     "DatedSession",
     "dated_plan_files",
     "dated_sessions",
+    "parse_time_of_day",
     "session_lines",
     "session_title",
     "session_uid",
@@ -40,6 +43,7 @@ __all__ = [
 
 #: The namespace of our name-based session UUIDs (a fixed random UUID: changing it would change every UID).
 PLAN_UID_NAMESPACE = uuid.UUID("6f3c1f0e-5b7a-4d2e-9c41-2a9e7d0b8c35")
+_TIME_OF_DAY = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
 
 @attrs.frozen
@@ -126,6 +130,18 @@ def session_lines(items: Sequence[Step | Repeat], indent: str = "") -> list[str]
         else:
             lines.append(f"{indent}- {_step_line(item)}")
     return lines
+
+
+def parse_time_of_day(text: str) -> dt.time:
+    """``"18:30"`` (or ``"7:05"``) as a time of day for the calendar (``plan --time HH:MM``).
+
+    Raises:
+        ValidationError: Not ``HH:MM`` with hours 0-23 and minutes 0-59.
+    """
+    match = _TIME_OF_DAY.fullmatch(text.strip())
+    if match is not None and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+        return dt.time(int(match.group(1)), int(match.group(2)))
+    raise ValidationError("time", text, "expected a time of day as HH:MM (00:00 to 23:59)")
 
 
 @attrs.frozen

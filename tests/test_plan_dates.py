@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
+from retrointervals.errors import ValidationError
 from retrointervals.formats import Policy, intervals, session_file_stem
 from retrointervals.model import Workout
-from retrointervals.plan_dates import dated_plan_files, dated_sessions, session_title, session_uid
+from retrointervals.plan_dates import dated_plan_files, dated_sessions, parse_time_of_day, session_title, session_uid
 from retrointervals.plans import generate_plan
 from retrointervals.safety import SAFETY_NOTE
 from retrointervals.units import Speed
@@ -70,3 +73,16 @@ def test_events_json_is_one_workout_event_per_session_with_stable_ids() -> None:
 def test_session_titles_say_the_bouts() -> None:
     plan = generate_plan("beginner", Speed.kmh(4.0), start=START)
     assert session_title(plan.weeks[0].sessions[0].workout, 1, 1) == "Retro walk W1S1: 4 x 1:30 backward"
+
+
+@pytest.mark.parametrize(
+    ("text", "time"), [("18:30", dt.time(18, 30)), ("7:05", dt.time(7, 5)), (" 00:00 ", dt.time(0))]
+)
+def test_times_of_day(text: str, time: dt.time) -> None:
+    assert parse_time_of_day(text) == time
+
+
+@pytest.mark.parametrize("text", ["24:00", "18:60", "1830", "18:3", "18:30:00", "", "١٨:٣٠", "-1:30"])
+def test_bad_times_of_day_are_refused(text: str) -> None:
+    with pytest.raises(ValidationError, match="HH:MM"):
+        parse_time_of_day(text)
