@@ -273,3 +273,9 @@ def test_any_input_reads_or_is_refused_cleanly(data: bytes) -> None:
     for policy in Policy:
         with contextlib.suppress(FormatError):
             intervals.read_bytes(data, policy=policy)
+
+
+def test_a_huge_text_is_refused_early() -> None:
+    text = "Main set 99x\n" + "- 1m 6:00/km Pace\n" * 200
+    with pytest.raises(FormatError, match="more than 10000 segments"):
+        intervals.read_bytes(text.encode())

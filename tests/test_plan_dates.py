@@ -6,10 +6,12 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given
 
+from retrointervals import strategies
 from retrointervals.errors import ValidationError
 from retrointervals.formats import Policy, intervals, session_file_stem
-from retrointervals.model import Workout
+from retrointervals.model import Plan, Workout
 from retrointervals.plan_dates import dated_plan_files, dated_sessions, parse_time_of_day, session_title, session_uid
 from retrointervals.plans import generate_plan
 from retrointervals.safety import SAFETY_NOTE
@@ -86,3 +88,17 @@ def test_times_of_day(text: str, time: dt.time) -> None:
 def test_bad_times_of_day_are_refused(text: str) -> None:
     with pytest.raises(ValidationError, match="HH:MM"):
         parse_time_of_day(text)
+
+
+@given(strategies.plans(max_weeks=2))
+def test_any_plan_gets_its_dated_files_under_the_lossy_policy(plan: Plan) -> None:
+    dated = dated_plan_files(plan, stamp=STAMP, today=dt.date(2000, 1, 1))
+    names = dict(dated.files)
+    sessions = dated_sessions(plan)
+    assert len([name for name in names if name.endswith(".txt")]) == sum(len(week.sessions) for week in plan.weeks)
+    if plan.start is None or not sessions:
+        assert set(names) == {name for name in names if name.startswith("intervals/week")}
+        return
+    assert len(json.loads(names["intervals/events.json"])) == len(sessions)
+    assert names["plan.ics"].count(b"BEGIN:VEVENT") == len(sessions)
+    assert names["fit/schedule.fit"][8:12] == b".FIT"

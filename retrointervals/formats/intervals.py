@@ -49,6 +49,7 @@ from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
+    MAX_SEGMENTS,
     MAX_STEP_METRES,
     MAX_STEP_SECONDS,
     Direction,
@@ -343,6 +344,7 @@ class _Reader:
         count = 1
         header_line = 0
         kind = StepKind.ACTIVE
+        segments = 0
 
         def close() -> None:
             nonlocal block
@@ -364,6 +366,10 @@ class _Reader:
             if line.startswith("-"):
                 step = self.step(line[1:].strip(), kind, self.where(number))
                 (block if block is not None else items).append(step)
+                # Count walked segments as they come, so that a huge text is refused before it is all built.
+                segments += count if block is not None else 1
+                if segments > MAX_SEGMENTS:
+                    raise FormatError(f"the workout expands to more than {MAX_SEGMENTS} segments", self.where(number))
                 continue
             close()
             header = _HEADER_REPEAT.match(line)
@@ -417,7 +423,10 @@ class _Reader:
             assert label is not None  # noqa: S101 - the pattern only matches labels
             direction, kind = label
             rails = ours.group("rails") is not None
-            stopped = ours.group("stopped") is not None and until_lap
+            stopped = ours.group("stopped") is not None
+            if stopped and not until_lap:
+                self.lose(where, "a step with the belt stopped ends on the lap button", "read with the belt running")
+                stopped = False
             try:
                 incline = Incline.percent(float(ours.group("incline") or 0))
             except ValidationError as error:
