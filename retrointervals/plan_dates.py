@@ -166,6 +166,7 @@ def dated_plan_files(
     policy: Policy = Policy.LOSSY,
     stamp: dt.datetime | None = None,
     today: dt.date | None = None,
+    schedule: bool = True,
 ) -> DatedFiles:
     """The calendar, watch-schedule and intervals.icu files of ``plan``, and README lines for them.
 
@@ -181,6 +182,8 @@ def dated_plan_files(
         stamp: The calendar's DTSTAMP (when the events were last revised); now when None.
         today: The watch schedule holds the sessions from this day on (or from the plan's start, when later);
             the local date now when None.
+        schedule: Whether to write ``fit/schedule.fit``; it points at the folder's FIT workout files, so leave it
+            out when those are not written.
 
     Raises:
         FormatLimitError: Under ``STRICT``, a session cannot be written as intervals.icu text or FIT without loss.
@@ -229,11 +232,13 @@ def dated_plan_files(
         "Open or import it in your phone's or computer's calendar. Importing it again (the same or an adapted plan) "
         "updates the events: each session keeps its UID."
     )
-    schedule, scheduled = write_plan_schedule(plan, policy=policy, today=today)
+    if not schedule:
+        return DatedFiles(tuple(files), tuple(readme), tuple(changes))
+    schedule_bytes, scheduled = write_plan_schedule(plan, policy=policy, today=today)
     if not scheduled:
         readme.append("No watch schedule (fit/schedule.fit): every session of the plan is in the past.")
         return DatedFiles(tuple(files), tuple(readme), tuple(changes))
-    files.append(("fit/schedule.fit", schedule))
+    files.append(("fit/schedule.fit", schedule_bytes))
     first, last = scheduled[0], scheduled[-1]
     readme.append(
         f"fit/schedule.fit: puts {len(scheduled)} sessions ({first.slot} on {first.date} to {last.slot} on "

@@ -37,6 +37,9 @@ def test_a_plan_with_a_start_date_gets_every_dated_file() -> None:
     assert "at 18:30 local time" in readme
     assert dated.changes == ()
     assert "later sessions" not in readme  # 12 sessions fit a watch's schedule
+    without = dated_plan_files(plan, stamp=STAMP, today=dt.date(2026, 1, 1), schedule=False)
+    assert [name for name, _ in without.files] == names[:-1]
+    assert "GARMIN" not in "\n".join(without.readme)
 
 
 def test_without_a_start_date_only_the_texts_and_a_note() -> None:
