@@ -228,6 +228,14 @@ def test_every_generated_session_reads_back_to_the_same_timeline(plan: Plan) -> 
         assert [(s.start, s.end) for s in back.timeline] == [(s.start, s.end) for s in session.workout.timeline]
 
 
+@given(strategies.generated_plans())
+def test_any_generated_plan_reads_back_exactly(plan: Plan) -> None:
+    for steps in {session.workout.steps for _, _, session in plan.sessions()}:  # sessions of a week are alike
+        workout = Workout("session", steps)
+        back = intervals.read_bytes(intervals.write_workout(workout).data)
+        assert _steps(back) == _steps(workout)
+
+
 # --- properties ----------------------------------------------------------------------------------
 
 
