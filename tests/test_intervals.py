@@ -273,7 +273,8 @@ def test_lossy_texts_keep_the_timeline(workout: Workout) -> None:
 
 _WORDS = ["- ", "\n", " ", "5m", "0m", "99999h", "1'30\"", "0.4km", "1mi", "mtr", "0x", "3x", "100x", "Main set",
           "6:00/km", "0:00/km", "9999:59/km", "5:61/km", "/100y", "/xyz", "Pace", "ramp", "-", "press lap", "75%",
-          "Warmup", "BW active, incline 99 percent. ", "FW turn, belt stopped", "(5m)", "\r"]  # fmt: skip
+          "Warmup", "BW active, incline 99 percent. ", "FW turn, belt stopped", "(5m)", "\r", "\x01", "\ufffe",
+          "٣m"]  # fmt: skip
 
 
 @given(st.binary(max_size=300) | st.lists(st.sampled_from(_WORDS), max_size=40).map(lambda w: "".join(w).encode()))
@@ -281,6 +282,14 @@ def test_any_input_reads_or_is_refused_cleanly(data: bytes) -> None:
     for policy in Policy:
         with contextlib.suppress(FormatError):
             intervals.read_bytes(data, policy=policy)
+
+
+def test_control_characters_in_a_cue_are_a_listed_change() -> None:
+    with pytest.raises(FormatLimitError, match="control characters"):
+        intervals.read_bytes(b"- Go\x01now 5m 6:00/km Pace")
+    workout, changes = intervals.read_bytes_with_changes(b"- Go\x01now 5m 6:00/km Pace", policy=Policy.LOSSY)
+    assert _steps(workout)[0].cue == "Go now"
+    assert len(changes) == 1
 
 
 def test_a_huge_text_is_refused_early() -> None:

@@ -105,16 +105,16 @@ _DURATION = re.compile(
     rf"^(?:(?P<h>{_NUMBER})h)?(?:(?P<m>{_NUMBER})m)?(?:(?P<s>{_NUMBER})s)?$"
     rf"|^(?:(?P<h2>\d{{1,6}})h)?(?P<m2>\d{{1,6}})m(?P<s2>\d{{1,2}})$"
     r"|^(?:(?P<qm>\d{1,6})')?(?:(?P<qs>\d{1,6})\")?$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,  # digits are ASCII digits, as in intervals.icu (JavaScript)
 )
-_DISTANCE = re.compile(rf"^(?P<n>{_NUMBER})(?P<unit>mtr|km|mi)$", re.IGNORECASE)
+_DISTANCE = re.compile(rf"^(?P<n>{_NUMBER})(?P<unit>mtr|km|mi)$", re.IGNORECASE | re.ASCII)
 _PACE = re.compile(
     r"(?P<ramp>\bramp\s+)?(?P<a>\d{1,4}:\d{2})(?P<ua>/\d*[a-z]+)?"
     r"(?:\s*-\s*(?P<b>\d{1,4}:\d{2})(?P<ub>/\d*[a-z]+)?)?\s+pace\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _PRESS_LAP = re.compile(r"\bpress\s+lap\b", re.IGNORECASE)
-_HEADER_REPEAT = re.compile(r"^(?P<title>.*?)\s*(?<![^\s])(?P<count>\d{1,6})x$", re.IGNORECASE)
+_HEADER_REPEAT = re.compile(r"^(?P<title>.*?)\s*(?<![^\s])(?P<count>\d{1,6})x$", re.IGNORECASE | re.ASCII)
 _OUR_CUE = re.compile(
     r"^(?P<label>(?:FW|BW) (?:warmup|active|recover|turn|cooldown))"
     r"(?P<rails>, hold rails)?"
@@ -122,6 +122,8 @@ _OUR_CUE = re.compile(
     r"(?P<stopped>, belt stopped)?"
     r"(?:\. (?P<cue>.+))?$"
 )
+#: What the model's texts may not hold (control characters, and what XML cannot carry).
+_NOT_TEXT = re.compile(r"[\x00-\x1f\ufffe\uffff]")
 _SECTION_KINDS = {
     "warmup": StepKind.WARMUP,
     "warm up": StepKind.WARMUP,
@@ -381,7 +383,7 @@ class _Reader:
         close()
         if not items:
             raise FormatError("the text holds no steps (lines starting with '- ')", self.source)
-        name = Path(self.source).stem[:MAX_NAME_LENGTH] if self.source else ""
+        name = _NOT_TEXT.sub(" ", Path(self.source).stem)[:MAX_NAME_LENGTH] if self.source else ""
         try:
             return Workout(name if name.strip() else "intervals.icu workout", items)
         except ValidationError as error:
@@ -432,6 +434,9 @@ class _Reader:
             except ValidationError as error:
                 raise FormatError(str(error), where) from None
             cue = _unbracket(ours.group("cue") or "")
+        if _NOT_TEXT.search(cue):
+            self.lose(where, "the cue holds control characters or non-characters", "replaced them with spaces")
+            cue = _NOT_TEXT.sub(" ", cue).strip()
         if len(cue) > MAX_CUE_LENGTH:
             self.lose(where, f"the model's cues hold at most {MAX_CUE_LENGTH} characters, not {len(cue)}", "shortened")
             cue = cue[: MAX_CUE_LENGTH - 1].rstrip() + "\u2026"
