@@ -16,12 +16,15 @@ __all__ = [
     "MAX_STRING_BYTES",
     "PROFILE_VERSION",
     "PROTOCOL_VERSION",
+    "SCHEDULE_MESG_NUM",
     "BaseType",
     "FileIdField",
     "FileType",
     "Intensity",
     "Manufacturer",
     "MesgNum",
+    "Schedule",
+    "ScheduleField",
     "Sport",
     "SubSport",
     "WktStepDuration",
@@ -207,3 +210,28 @@ class WktStepTarget(enum.IntEnum):
     SWIM_STROKE = 11
     SPEED_LAP = 12
     HEART_RATE_LAP = 13
+
+
+# --- schedule files (fit_schedule.py) --------------------------------------------------------------
+
+#: Global message number of ``schedule``: one planned workout (or course) on a date.
+SCHEDULE_MESG_NUM = 28
+
+
+class ScheduleField(enum.IntEnum):
+    """Field numbers of ``schedule``; the first four equal the ``file_id`` of the scheduled workout file."""
+
+    MANUFACTURER = 0
+    PRODUCT = 1
+    SERIAL_NUMBER = 2
+    TIME_CREATED = 3
+    COMPLETED = 4
+    TYPE = 5
+    SCHEDULED_TIME = 6
+
+
+class Schedule(enum.IntEnum):
+    """``schedule`` enum: what a schedule entry points at."""
+
+    WORKOUT = 0
+    COURSE = 1
