@@ -1,0 +1,165 @@
+"""Reviews of recorded sessions: independent recordings of our own sessions, walked in different ways."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from recordings import record_session
+
+from retrointervals.activity import fit as activity_fit
+from retrointervals.errors import FormatError, ValidationError
+from retrointervals.plans import generate_plan
+from retrointervals.review import (
+    SETTLE_S,
+    band,
+    match_session,
+    review_activity,
+    review_many,
+    review_plan,
+    review_session,
+)
+from retrointervals.sessionlog import LogEntry, Status
+from retrointervals.units import Speed
+
+START = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return generate_plan("beginner", Speed.kmh(4.5), weeks=2, start=START)
+
+
+def at(plan, week, number, hour=8):
+    day = plan.session_date(week - 1, number - 1)
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.timezone.utc)
+
+
+def reviewed(plan, week=1, number=1, entries=(), session=None, **walk):
+    workout = plan.weeks[week - 1].sessions[number - 1].workout
+    activity = activity_fit.read_bytes(record_session(workout, at(plan, week, number), **walk))
+    return review_activity(plan, activity, entries, session=session)
+
+
+# Week 1 of the beginner plan: 5 min warm-up, 4 x (15 s turn, 90 s backward at 2.2 km/h, 15 s turn), forward
+# recoveries of 90 s, 5 min cool-down: 22:30 in all, 6:00 of backward bouts.
+PLANNED_S, BACKWARD_S = 1350.0, 360.0
+
+
+@pytest.mark.parametrize("recorder", ["watch", "qz"])
+def test_walked_exactly(plan, recorder):
+    review = reviewed(plan, recorder=recorder, laps="steps" if recorder == "watch" else "none")
+    assert (review.planned_s, review.walked_s) == (PLANNED_S, PLANNED_S)
+    assert (review.backward_planned_s, review.backward_walked_s) == (BACKWARD_S, BACKWARD_S)
+    assert review.backward_planned_kmh == pytest.approx(2.2)
+    assert review.backward_walked_kmh == pytest.approx(2.2, rel=0.01)
+    assert review.compliance == 1.0
+    assert review.band == "green"
+    assert review.matched_by == ("workout name" if recorder == "watch" else "date")
+    assert review.aligned_by == ("laps to steps" if recorder == "watch" else "time")
+    # 17 steps; SETTLE_S (8) records are left out of each (of the 15-s turns too: half of 15 s still holds 8)
+    assert len(review.steps) == 17
+    assert review.settle_records == SETTLE_S * 17
+
+
+def test_stopped_half_way(plan):
+    review = reviewed(plan, stop_after_s=PLANNED_S / 2)
+    assert review.walked_s == PLANNED_S / 2
+    assert review.backward_walked_s == 180.0  # two of the four bouts fall in the first half
+    assert review.compliance == pytest.approx(0.5)
+    assert review.band == "yellow"
+
+
+def test_backward_bouts_skipped(plan):
+    review = reviewed(plan, skip_backward=True)
+    assert review.backward_walked_s == 0.0
+    assert review.backward_walked_kmh is None
+    assert review.walked_s == PLANNED_S - BACKWARD_S
+    assert review.compliance == pytest.approx((PLANNED_S - BACKWARD_S) / PLANNED_S)
+    assert review.band == "yellow"
+
+
+def test_speeds_ten_percent_low(plan):
+    review = reviewed(plan, speed_factor=0.9)
+    assert review.walked_s == PLANNED_S
+    assert review.backward_walked_kmh == pytest.approx(1.98, rel=0.01)
+    assert review.compliance == pytest.approx(0.9, abs=0.005)
+    assert review.band == "green"
+
+
+def test_a_lap_button_session_from_qdomyos_zwift(plan):
+    review = reviewed(plan, 1, 2, recorder="qz", laps="button", noise=0.03, accel_kmh_per_s=0.5, seed=7)
+    assert review.aligned_by == "lap per step"
+    assert review.session == "W1S2"
+    assert review.walked_s == PLANNED_S
+    assert review.compliance == 1.0
+
+
+def test_noise_and_slow_belts_are_absorbed_by_the_settling_window(plan):
+    review = reviewed(plan, recorder="qz", laps="none", noise=0.02, accel_kmh_per_s=0.4, seed=3)
+    assert review.compliance == 1.0
+    slowest = min(step.walked_kmh / step.planned_kmh for step in review.steps if step.walked_kmh)
+    assert slowest > 1 - 0.05
+
+
+def test_matching_by_date_and_speed_profile_and_by_the_user(plan):
+    workout = plan.weeks[0].sessions[1].workout
+    shifted = at(plan, 1, 2) + dt.timedelta(days=1)  # walked a day late
+    activity = activity_fit.read_bytes(record_session(workout, shifted, recorder="qz", laps="none"))
+    assert match_session(plan, activity)[2] == "date and speed profile"
+    assert match_session(plan, activity, "w2s3") == (2, 3, "session given")
+    with pytest.raises(ValidationError, match="no session W3S1"):
+        match_session(plan, activity, "W3S1")
+    far = activity_fit.read_bytes(
+        record_session(workout, at(plan, 1, 1) - dt.timedelta(days=30), recorder="qz", laps="none")
+    )
+    with pytest.raises(FormatError, match="--session"):
+        match_session(plan, far)
+
+
+def test_sessions_without_a_recording_come_from_the_log(plan):
+    done = LogEntry(date=START, session="W1S1", rpe=10)
+    partial = LogEntry(date=START, session="W1S2", status=Status.PARTIAL, backward_minutes=3)
+    reviews = review_plan(plan, [done, partial])
+    assert [r.session for r in reviews] == ["W1S1", "W1S2"]
+    assert (reviews[0].compliance, reviews[0].band) == (1.0, "green")
+    assert reviews[1].compliance == pytest.approx(0.5)
+    assert reviews[1].backward_walked_s == 180
+    missed = review_session(plan, 1, 3)
+    assert missed.missed
+    assert (missed.compliance, missed.band) == (0.0, "red")
+
+
+def test_a_recording_without_a_log_says_effort_and_pain_are_unknown(plan):
+    review = reviewed(plan)
+    assert review.entry is None
+    assert any("effort and pain unknown" in note for note in review.notes)
+    entry = LogEntry(date=START, session="W1S1", rpe=11)
+    assert reviewed(plan, entries=[entry]).entry == entry
+
+
+def test_bands():
+    assert [band(x) for x in (1.0, 0.8, 0.79, 0.5, 0.49, 0.0)] == [
+        "green",
+        "green",
+        "yellow",
+        "yellow",
+        "orange",
+        "red",
+    ]
+    assert band(1.0, walked=False) == "red"
+
+
+def test_review_many_uses_processes_and_reports_bad_files(plan, tmp_path):
+    paths = []
+    for number in (1, 2, 3):
+        path = tmp_path / f"s{number}.fit"
+        path.write_bytes(record_session(plan.weeks[0].sessions[number - 1].workout, at(plan, 1, number)))
+        paths.append(path)
+    bad = tmp_path / "bad.fit"
+    bad.write_bytes(b"nope")
+    reviews, problems = review_many(plan, [*paths, bad], workers=2)
+    assert sorted(r.session for r in reviews) == ["W1S1", "W1S2", "W1S3"]
+    assert all(r.compliance == 1.0 for r in reviews)
+    assert len(problems) == 1
+    assert "bad.fit" in problems[0]
