@@ -505,10 +505,20 @@ def review_activity(
     return review_session(plan, week, number, activity, entry, matched_by=how, recording=recording)
 
 
-def _review_path(job: tuple[Plan, str, tuple[LogEntry, ...], str | None]) -> SessionReview | str:
-    plan, path, entries, session = job
+#: What every worker process reviews against, set once per process (not pickled with every file).
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(plan: Plan, entries: tuple[LogEntry, ...]) -> None:
+    _WORKER["plan"], _WORKER["entries"] = plan, entries
+
+
+def _review_path(path: str) -> SessionReview | str:
+    plan = _WORKER["plan"]
+    entries = _WORKER["entries"]
+    assert isinstance(plan, Plan) and isinstance(entries, tuple)  # noqa: S101, PT018 - set by _start_worker
     try:
-        return review_activity(plan, read_activity(path), entries, session=session, recording=path)
+        return review_activity(plan, read_activity(path), entries, recording=path)
     except (FormatError, ValidationError, OSError) as error:
         return f"{path}: {error}"
 
@@ -528,12 +538,14 @@ def review_many(
         entries: The session log.
         workers: Processes to use; every core when None. 1 reviews in this process.
     """
-    jobs = [(plan, str(Path(path)), tuple(entries), None) for path in paths]
-    if workers == 1 or len(jobs) < 2:
-        results = [_review_path(job) for job in jobs]
+    names = [str(Path(path)) for path in paths]
+    if workers == 1 or len(names) < 2:
+        _start_worker(plan, tuple(entries))
+        results = [_review_path(name) for name in names]
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_review_path, jobs, chunksize=max(1, len(jobs) // (8 * (os.cpu_count() or 1)))))
+        count = workers or os.cpu_count() or 1
+        with ProcessPoolExecutor(count, initializer=_start_worker, initargs=(plan, tuple(entries))) as pool:
+            results = list(pool.map(_review_path, names, chunksize=max(1, len(names) // (4 * count))))
     reviews = tuple(result for result in results if isinstance(result, SessionReview))
     problems = tuple(result for result in results if isinstance(result, str))
     return reviews, problems

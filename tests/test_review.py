@@ -163,3 +163,15 @@ def test_review_many_uses_processes_and_reports_bad_files(plan, tmp_path):
     assert all(r.compliance == 1.0 for r in reviews)
     assert len(problems) == 1
     assert "bad.fit" in problems[0]
+
+
+def test_the_review_benchmark_runs():
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_review.py"
+    ran = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert "ratio" in ran.stdout
+    assert "speed-up" in ran.stdout
