@@ -437,11 +437,29 @@ def _from_log(entry: LogEntry | None, common: dict[str, object]) -> SessionRevie
     )
 
 
+def _timer_times(activity: Activity) -> list[float]:
+    """Record times with pauses taken out: a gap longer than ``_MAX_RECORD_GAP_S`` counts as one second.
+
+    Planned steps are laid on the timer clock (a watch paused mid-session resumes the same step).
+    """
+    times: list[float] = []
+    clock = previous = 0.0
+    for index, record in enumerate(activity.records):
+        if index:
+            gap = record.time_s - previous
+            clock += gap if gap <= _MAX_RECORD_GAP_S else 1.0
+        else:
+            clock = record.time_s
+        previous = record.time_s
+        times.append(clock)
+    return times
+
+
 def _measure(
     planned: list[_Planned], windows: list[tuple[float, float] | None], activity: Activity, by_laps: bool
 ) -> list[StepReview]:
     records = activity.records
-    times = [record.time_s for record in records]
+    times = [record.time_s for record in records] if by_laps else _timer_times(activity)
     result = []
     for number, (step, window) in enumerate(zip(planned, windows, strict=True), start=1):
         walked = 0.0
@@ -455,15 +473,16 @@ def _measure(
             last = bisect.bisect_left(times, end)
             for index in range(first, last):
                 record = records[index]
-                following = times[index + 1] if index + 1 < len(times) else record.time_s + 1.0
-                gap = min(following, end) - record.time_s
-                settling = record.time_s < begin + settle
+                now = times[index]
+                following = times[index + 1] if index + 1 < len(times) else now + 1.0
+                gap = min(following, end) - now
+                settling = now < begin + settle
                 moving = settling or record.speed_mps is None or record.speed_mps >= MOVING_MPS
                 if moving and gap <= _MAX_RECORD_GAP_S:
                     walked += gap
                 if record.speed_mps is None:
                     continue
-                if record.time_s < begin + settle:
+                if now < begin + settle:
                     settle_count += 1
                 else:
                     speed_sum += record.speed_mps

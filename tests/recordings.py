@@ -29,6 +29,7 @@ def record_session(  # noqa: PLR0912 - one simulation, read top to bottom
     noise: float = 0.01,
     seed: int = 0,
     sport: str | None = None,
+    pause_at_s: int | None = None,
 ) -> bytes:
     """A FIT activity of ``workout`` walked as told.
 
@@ -41,6 +42,7 @@ def record_session(  # noqa: PLR0912 - one simulation, read top to bottom
             every step), or ``none``.
         accel_kmh_per_s: How fast the belt changes speed.
         noise: Relative speed noise (standard deviation).
+        pause_at_s: Pause the watch for a minute at this second of walking (records stop, the clock runs on).
     """
     from garmin_fit_sdk import Encoder, Profile  # noqa: PLC0415 - test-only dependency
 
@@ -67,7 +69,9 @@ def record_session(  # noqa: PLR0912 - one simulation, read top to bottom
             target = step.kmh * speed_factor
             belt = min(target, belt + accel_kmh_per_s) if belt < target else max(target, belt - accel_kmh_per_s)
             measured = max(0.0, belt * (1 + randomness.gauss(0, noise))) / 3.6
-            records.append({"timestamp": start + dt.timedelta(seconds=clock), "speed": measured, "distance": distance})
+            paused = 60 if pause_at_s is not None and clock >= pause_at_s else 0
+            moment = start + dt.timedelta(seconds=clock + paused)
+            records.append({"timestamp": moment, "speed": measured, "distance": distance})
             distance += belt / 3.6
             clock += 1
         if clock > lap_start:

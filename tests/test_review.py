@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from recordings import record_session
 
+from retrointervals import strategies as ris
 from retrointervals.activity import fit as activity_fit
 from retrointervals.errors import FormatError, ValidationError
 from retrointervals.plans import generate_plan
@@ -100,6 +103,28 @@ def test_noise_and_slow_belts_are_absorbed_by_the_settling_window(plan):
     assert review.compliance == 1.0
     slowest = min(step.walked_kmh / step.planned_kmh for step in review.steps if step.walked_kmh)
     assert slowest > 1 - 0.05
+
+
+def test_a_paused_recording_is_aligned_on_the_timer_clock(plan):
+    review = reviewed(plan, recorder="qz", laps="none", pause_at_s=400)
+    assert review.aligned_by == "time"
+    assert review.walked_s == PLANNED_S
+    assert review.compliance == 1.0
+
+
+@given(st.data())
+def test_review_figures_stay_in_their_ranges(plan, data):
+    week = data.draw(st.integers(1, 2))
+    number = data.draw(st.integers(1, 3))
+    workout = plan.weeks[week - 1].sessions[number - 1].workout
+    activity = data.draw(ris.recorded_activities(workout))
+    review = review_activity(plan, activity, session=f"W{week}S{number}")
+    assert 0.0 <= review.compliance <= 1.0
+    assert review.band in ("green", "yellow", "orange", "red")
+    assert len(review.steps) == len(workout.timeline)
+    assert review.backward_walked_s <= review.walked_s + 1e-9
+    assert review.walked_s <= activity.duration_s + len(review.steps) + 1e-9
+    assert review.backward_planned_s > 0
 
 
 def test_matching_by_date_and_speed_profile_and_by_the_user(plan):

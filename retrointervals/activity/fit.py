@@ -85,6 +85,7 @@ class _Reader:
         self.laps: list[dict[str, Any]] = []
         self.records: list[tuple[object, object, object, object]] = []
         self.workout_name: str | None = None
+        self.pauses = 0
         self.first_timestamp: dt.datetime | None = None
         #: Per record definition: (field count, positions of timestamp, enhanced speed, speed, distance, grade).
         self.spots: dict[object, tuple[int, ...]] = {}
@@ -104,6 +105,14 @@ class _Reader:
             self.manufacturer = frame.get_value("manufacturer", fallback=None)
             self.product = frame.get_value("product", fallback=None)
             self.serial = frame.get_value("serial_number", fallback=None)
+        elif name == "event":
+            if frame.get_value("event", fallback=None) == "timer" and frame.get_value("event_type", fallback=None) in (
+                "stop",
+                "stop_all",
+                "stop_disable",
+                "stop_disable_all",
+            ):
+                self.pauses += 1
         elif name == "workout":
             value = frame.get_value("wkt_name", fallback=None)
             if isinstance(value, str) and value.strip():
@@ -174,6 +183,7 @@ class _Reader:
             laps=tuple(self.lap(lap, start) for lap in self.laps),
             records=self.timed_records(start),
             rpe_cr10=rpe / 10 if isinstance(rpe, int | float) else None,
+            pauses=max(0, self.pauses - 1),  # the last stop ends the recording
         )
 
     def recorder(self) -> Recorder:

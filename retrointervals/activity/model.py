@@ -85,6 +85,7 @@ class Activity:
         laps: The laps, in order.
         records: The samples, in time order.
         rpe_cr10: The effort the device asked for after the session (FIT ``workout_rpe``, CR-10 scale), if any.
+        pauses: How many times the timer was stopped (FIT timer events).
     """
 
     start: dt.datetime
@@ -99,6 +100,7 @@ class Activity:
     laps: tuple[Lap, ...] = ()
     records: tuple[Record, ...] = ()
     rpe_cr10: float | None = None
+    pauses: int = 0
 
     @property
     def has_speed(self) -> bool:
