@@ -498,6 +498,10 @@ def adapt(
     if decision.action is Action.STOP:
         note = "stop and see a clinician before walking again; the plan resumes only when they say so"
         return Adaptation(None, decision, decisions, walked, (note,))
+    applied = {Action.REPEAT: _REPEAT_LABEL, Action.STEP_BACK: _STEP_BACK_LABEL}.get(decision.action)
+    if walked < len(plan.weeks) and applied is not None and plan.weeks[walked].label == applied:
+        # This decision was applied by an earlier run: adapting twice must not add the week twice.
+        return Adaptation(plan, decision, decisions, walked, ("already adapted to this decision",))
     prefix = list(plan.weeks[:walked])
     last = plan.weeks[walked - 1]
     inserted: list[Week] = []
@@ -545,8 +549,13 @@ def _deloads_in_place(prefix: list[Week], rest: list[Week], plan: Plan, progress
     return weeks[len(prefix) :]
 
 
+_REPEAT_LABEL = "repeat"
+_STEP_BACK_LABEL = "step back"
+
+
 def _again(week: Week) -> Week:
-    return attrs.evolve(week, label="repeat", deload=False) if week.deload else attrs.evolve(week, label="repeat")
+    """The week once more; a deload week repeated is a plain week (rule W5 wants a deload lighter than before)."""
+    return attrs.evolve(week, label=_REPEAT_LABEL, deload=False)
 
 
 _NAME_NUMBER = re.compile(r"W\d+(\s*)S(\d+)")
@@ -589,7 +598,7 @@ def _lighter(week: Week, plan: Plan, progression: ProgressionRules) -> Week | No
         if workout is None:
             return None
         sessions.append(attrs.evolve(session, workout=workout))
-    return Week(sessions, label="step back", deload=True)
+    return Week(sessions, label=_STEP_BACK_LABEL, deload=True)
 
 
 def _bouts_of(workout: Workout) -> tuple[int, int] | None:

@@ -100,6 +100,16 @@ def test_a_missed_session_repeats_the_week_and_shifts_later_dates(rehab):
     assert result.plan.session_date(2, 0) == rehab.session_date(1, 0) + dt.timedelta(days=7)
 
 
+def test_adapting_twice_changes_nothing_more(rehab):
+    log = easy(rehab, 1)[:2]
+    first = run(rehab, log, 1)
+    second = run(first.plan, log, 1)
+    assert second.plan == first.plan
+    assert second.notes == ("already adapted to this decision",)
+    stepped = run(rehab, easy(rehab, 1, stumble=Balance.NEAR_FALL), 1)
+    assert run(stepped.plan, easy(rehab, 1, stumble=Balance.NEAR_FALL), 1).plan == stepped.plan
+
+
 def test_a_recording_without_a_log_never_progresses(rehab):
     recordings = []
     for n in range(3):
