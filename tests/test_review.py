@@ -200,3 +200,44 @@ def test_the_review_benchmark_runs():
     assert ran.returncode == 0, ran.stderr
     assert "ratio" in ran.stdout
     assert "speed-up" in ran.stdout
+
+
+def tcx_recording(workout, start):
+    """A TCX export of the workout walked exactly, one lap per step (as a watch that laps each step exports it)."""
+    laps = []
+    distance = 0.0
+    for segment in workout.timeline:
+        began = start + dt.timedelta(seconds=float(segment.start.exact))
+        seconds = int(segment.duration.exact)
+        mps = float(segment.step.speed.exact_kmh) / 3.6
+        points = []
+        for second in range(seconds):
+            moment = (began + dt.timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            points.append(
+                f"<Trackpoint><Time>{moment}</Time><DistanceMeters>{distance:.2f}</DistanceMeters>"
+                f"<Extensions><TPX xmlns='http://www.garmin.com/xmlschemas/ActivityExtension/v2'>"
+                f"<Speed>{mps:.3f}</Speed></TPX></Extensions></Trackpoint>"
+            )
+            distance += mps
+        laps.append(
+            f"<Lap StartTime='{began.strftime('%Y-%m-%dT%H:%M:%SZ')}'><TotalTimeSeconds>{seconds}</TotalTimeSeconds>"
+            f"<DistanceMeters>{mps * seconds:.2f}</DistanceMeters><Intensity>Active</Intensity>"
+            f"<TriggerMethod>Manual</TriggerMethod><Track>{''.join(points)}</Track></Lap>"
+        )
+    return (
+        "<?xml version='1.0'?><TrainingCenterDatabase "
+        "xmlns='http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2'><Activities><Activity Sport='Other'>"
+        f"<Id>{start.strftime('%Y-%m-%dT%H:%M:%SZ')}</Id>{''.join(laps)}</Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    ).encode()
+
+
+def test_a_tcx_export_is_reviewed_lap_by_lap(plan):
+    from retrointervals.activity import tcx  # noqa: PLC0415
+
+    activity = tcx.read_bytes(tcx_recording(plan.weeks[1].sessions[0].workout, at(plan, 2, 1)))
+    review = review_activity(plan, activity)
+    assert (review.session, review.matched_by, review.aligned_by) == ("W2S1", "date", "lap per step")
+    assert review.walked_s == review.planned_s
+    assert review.backward_walked_s == review.backward_planned_s == 480.0
+    assert review.compliance == 1.0
