@@ -25,10 +25,6 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("retrointervals.strategies needs hypothesis: pip install 'retrointervals[hypothesis]'") from error
 
 from retrointervals.errors import ValidationError
-
-if TYPE_CHECKING:
-    from retrointervals.activity import Activity
-    from retrointervals.sessionlog import LogEntry
 from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
@@ -61,6 +57,10 @@ from retrointervals.units import (
     Speed,
     SpeedUnit,
 )
+
+if TYPE_CHECKING:
+    from retrointervals.activity import Activity
+    from retrointervals.sessionlog import LogEntry
 
 __all__ = [
     "RULE_IDS",
