@@ -53,6 +53,7 @@ __all__ = [
     "band",
     "match_session",
     "review_activity",
+    "review_chart",
     "review_many",
     "review_plan",
     "review_session",
@@ -201,6 +202,19 @@ class SessionReview:
             "settle_records_left_out": self.settle_records,
             "log": _entry_json(entry) if entry is not None else None,
             "notes": list(self.notes),
+            "steps": [
+                {
+                    "number": step.number,
+                    "kind": step.kind,
+                    "backward": step.backward,
+                    "planned_s": round(step.planned_s, 1),
+                    "walked_s": round(step.walked_s, 1),
+                    "planned_kmh": round(step.planned_kmh, 2),
+                    "walked_kmh": None if step.walked_kmh is None else round(step.walked_kmh, 2),
+                    "settle_records_left_out": step.settle_records,
+                }
+                for step in self.steps
+            ],
         }
 
 
@@ -590,3 +604,50 @@ def review_plan(
         by_session[entry.session] = review_session(plan, *entry.week_and_session, entry=entry)
     order = {format_session(week, number): index for index, (week, number, _) in enumerate(plan.sessions())}
     return tuple(sorted(by_session.values(), key=lambda item: order[item.session]))
+
+
+def review_chart(review: SessionReview, width: int = 720, height: int = 160) -> str:
+    """An SVG chart of one reviewed session, for the plan report next to the planned session's chart.
+
+    Each planned step is a box (width its planned time, height its planned speed; backward steps shaded) with the
+    walked speed drawn over it as a line, and the walked share of the step as a bar along the bottom.
+    """
+    steps = review.steps
+    total = sum(step.planned_s for step in steps) or 1.0
+    top = max([step.planned_kmh for step in steps] + [step.walked_kmh or 0.0 for step in steps] + [1.0]) * 1.1
+    plot = height - 30
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" role="img" aria-label="{review.session}: planned and walked speeds">'
+        ),
+        f"<title>{review.session}: compliance {review.compliance:.2f} ({review.band})</title>",
+    ]
+    x = 0.0
+    for step in steps:
+        w = step.planned_s / total * width
+        planned_y = plot - step.planned_kmh / top * plot
+        fill = "#c9d7f0" if step.backward else "#eeeeee"
+        parts.append(
+            f'<rect x="{x:.1f}" y="{planned_y:.1f}" width="{w:.1f}" height="{plot - planned_y:.1f}" fill="{fill}"'
+            ' stroke="#888888" stroke-width="0.5"/>'
+        )
+        if step.walked_kmh is not None:
+            walked_y = plot - step.walked_kmh / top * plot
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{walked_y:.1f}" x2="{x + w:.1f}" y2="{walked_y:.1f}" stroke="#d0402b"'
+                ' stroke-width="2"/>'
+            )
+        share = min(1.0, step.walked_s / step.planned_s) if step.planned_s else 1.0
+        parts.append(
+            f'<rect x="{x:.1f}" y="{plot + 8}" width="{w * share:.1f}" height="6" fill="#3a8a3a"/>'
+            f'<rect x="{x + w * share:.1f}" y="{plot + 8}" width="{w * (1 - share):.1f}" height="6" fill="#d0402b"/>'
+        )
+        x += w
+    parts.append(
+        f'<text x="4" y="{height - 4}" font-size="11" font-family="sans-serif">{review.session}: walked '
+        f"{review.walked_s / 60:.1f} of {review.planned_s / 60:.1f} min, compliance {review.compliance:.2f} "
+        f"({review.band}); boxes planned speed (blue backward), red line walked speed</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)

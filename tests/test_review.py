@@ -18,6 +18,7 @@ from retrointervals.review import (
     band,
     match_session,
     review_activity,
+    review_chart,
     review_many,
     review_plan,
     review_session,
@@ -241,3 +242,14 @@ def test_a_tcx_export_is_reviewed_lap_by_lap(plan):
     assert review.walked_s == review.planned_s
     assert review.backward_walked_s == review.backward_planned_s == 480.0
     assert review.compliance == 1.0
+
+
+def test_the_review_chart_is_svg_with_a_box_per_step(plan):
+    from lxml import etree  # noqa: PLC0415
+
+    review = reviewed(plan, speed_factor=0.9)
+    root = etree.fromstring(review_chart(review).encode())
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(root.findall("{http://www.w3.org/2000/svg}line")) == len(review.steps)
+    assert "compliance 0.90" in root.findtext("{http://www.w3.org/2000/svg}title")
+    assert [s["walked_s"] for s in review.to_json()["steps"]] == [step.walked_s for step in review.steps]
