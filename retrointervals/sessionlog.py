@@ -234,7 +234,14 @@ def parse_log(data: bytes, source: str = LOG_FILE) -> tuple[LogEntry, ...]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FormatError(f"not UTF-8 text (byte {error.start})", source) from None
-    rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _parse_rows(list(csv.reader(io.StringIO(text, newline=""))), source)
+    except csv.Error as error:
+        raise FormatError(f"not readable as CSV: {error}", source) from None
+
+
+def _parse_rows(table: list[list[str]], source: str) -> tuple[LogEntry, ...]:
+    rows = iter(table)
     header = next(rows, None)
     if header is None or not any(cell.strip() for cell in header):
         return ()

@@ -80,3 +80,22 @@ def test_spreadsheet_bom_and_column_order_are_accepted():
 @given(st.lists(ris.log_entries(), max_size=8, unique_by=lambda entry: entry.session))
 def test_a_log_reads_back_as_written(entries):
     assert parse_log(format_log(entries)) == tuple(sorted(entries, key=lambda e: (*e.week_and_session, e.date)))
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"date,session,notes\n2026-12-01,W1S1," + b"x" * 200_000 + b"\n", "not readable as CSV"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+    ],
+)
+def test_hostile_logs_are_refused_in_one_line(data, problem):
+    with pytest.raises(FormatError, match=problem):
+        parse_log(data)
+
+
+def test_a_log_over_the_size_bound_is_refused(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"date,session\n" + b"\n" * (3 * 1024 * 1024))
+    with pytest.raises(FormatError, match="larger than"):
+        read_log(path)
