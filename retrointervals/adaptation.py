@@ -540,9 +540,12 @@ def _deloads_in_place(prefix: list[Week], rest: list[Week], plan: Plan, progress
     weeks = list(prefix)
     for week in rest:
         if len(weeks) + 1 in deload_weeks and not week.deload:
-            lighter = _lighter(weeks[-1], plan, progression)
+            before = weeks[-1]
+            lighter = _lighter(before, plan, progression)
             if lighter is not None:
-                weeks.append(lighter)
+                weeks.append(attrs.evolve(lighter, label="deload"))
+                if progressed(_load(before), _load(before), _load(week)) & {"speed", "incline"}:
+                    weeks.append(_again(before))  # after a deload only the volume may rise (W2)
         if week.deload and weeks[-1].deload:
             continue
         weeks.append(week)
