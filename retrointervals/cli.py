@@ -14,10 +14,15 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrointervals import __version__
 from retrointervals.errors import RetroIntervalsError
 from retrointervals.safety import SAFETY_NOTE
+
+if TYPE_CHECKING:
+    from retrointervals.model import Plan
+    from retrointervals.review import SessionReview
 
 __all__ = ["build_parser", "main"]
 
@@ -190,6 +195,187 @@ _EVIDENCE = {
 }
 
 
+# --- session log, review, adapt -------------------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return dt.datetime.now().astimezone().date()
+
+
+def _load_plan(folder: Path) -> Plan:
+    from retrointervals.errors import FormatError  # noqa: PLC0415
+    from retrointervals.formats import native  # noqa: PLC0415
+    from retrointervals.model import Plan  # noqa: PLC0415
+
+    path = folder / "plan.json"
+    if not path.is_file():
+        raise FormatError("no plan.json here: give the folder `retrointervals plan --out` wrote", str(folder))
+    document = native.read(path)
+    if not isinstance(document, Plan):
+        raise FormatError("holds a single workout, not a plan", str(path))
+    return document
+
+
+def _log(arguments: argparse.Namespace) -> int:
+    import attrs  # noqa: PLC0415
+
+    from retrointervals.errors import ValidationError  # noqa: PLC0415
+    from retrointervals.sessionlog import LOG_FILE, Balance, LogEntry, Status, add_entry, read_log  # noqa: PLC0415
+
+    folder = Path(arguments.plan_dir)
+    plan = _load_plan(folder)
+    entry_path = folder / LOG_FILE
+    given = LogEntry(date=arguments.date or _today(), session=arguments.session)
+    week, number = given.week_and_session
+    if week > len(plan.weeks) or number > len(plan.weeks[week - 1].sessions):
+        raise ValidationError("SESSION", arguments.session, f"the plan has no such session ({plan.name})")
+    old = next((entry for entry in read_log(entry_path) if entry.session == given.session), None)
+    changes: dict[str, object] = {
+        "date": arguments.date,
+        "status": Status(arguments.status) if arguments.status else None,
+        "rpe": arguments.rpe,
+        "pain_during": arguments.pain_during,
+        "pain_after": arguments.pain_after,
+        "pain_next_morning": arguments.pain_next_morning,
+        "stumble": Balance(arguments.stumble) if arguments.stumble else None,
+        "handrails": arguments.handrails,
+        "backward_minutes": arguments.backward_minutes,
+        "notes": arguments.notes,
+    }
+    flags = {"rpe": "--rpe", "pain_during": "--pain-during", "pain_after": "--pain-after"}
+    flags |= {"pain_next_morning": "--pain-next-morning", "backward_minutes": "--backward-minutes", "notes": "--notes"}
+    try:
+        entry = attrs.evolve(old or given, **{name: value for name, value in changes.items() if value is not None})  # type: ignore[arg-type]  # each flag has its field's type
+    except ValidationError as error:
+        raise ValidationError(flags.get(error.field, error.field), error.value, error.problem) from None
+    add_entry(entry_path, entry)
+    _say(f"{'updated' if old else 'added'} {entry.session} ({entry.date}) in {entry_path}")
+    return 0
+
+
+def _reviews(plan: Plan, folder: Path, paths: Sequence[str], session: str | None) -> tuple[SessionReview, ...]:
+    from retrointervals.activity import read_activity  # noqa: PLC0415
+    from retrointervals.review import review_activity, review_many, review_plan  # noqa: PLC0415
+    from retrointervals.sessionlog import LOG_FILE, read_log  # noqa: PLC0415
+
+    entries = read_log(folder / LOG_FILE)
+    if not paths:
+        recordings = folder / "recordings"
+        paths = sorted(str(p) for p in recordings.glob("*") if p.suffix.lower() in (".fit", ".tcx"))
+    if session or len(paths) < 8:
+        reviewed = [
+            review_activity(plan, read_activity(path), entries, session=session, recording=path) for path in paths
+        ]
+    else:
+        many, problems = review_many(plan, paths, entries)
+        for problem in problems:
+            print(f"{PROG}: skipped {problem}", file=sys.stderr)
+        reviewed = list(many)
+    return review_plan(plan, entries, reviewed)
+
+
+def _review(arguments: argparse.Namespace) -> int:
+    import json  # noqa: PLC0415
+
+    from retrointervals.adaptation import decide  # noqa: PLC0415
+    from retrointervals.review import BANDS, SETTLE_S  # noqa: PLC0415
+
+    folder = Path(arguments.plan_dir)
+    plan = _load_plan(folder)
+    reviews = _reviews(plan, folder, arguments.activities, arguments.session)
+    decisions = decide(plan, reviews, today=arguments.today or _today())
+    decision = decisions[-1] if decisions else None
+    if arguments.json:
+        document = {
+            "plan": plan.name,
+            "sessions": [review.to_json() for review in reviews],
+            "decision": decision.to_json() if decision else None,
+            "bands": {name: lowest for lowest, name in BANDS},
+            "settle_s": SETTLE_S,
+            "safety": SAFETY_NOTE,
+        }
+        _say(json.dumps(document, indent=2))
+        return 0
+    for review in reviews:
+        _say(_review_text(review))
+    if not reviews:
+        _say("nothing to review yet: log a session (retrointervals log) or give a recording")
+    if decision is not None:
+        _say(f"week {decision.week} decides the next week: {decision.action.value.replace('_', ' ')}")
+        for rule, reason in zip(decision.rules, decision.reasons, strict=False):
+            _say(f"  {rule}: {reason}")
+        extra = decision.reasons[len(decision.rules) :]
+        for reason in extra:
+            _say(f"  also: {reason}")
+        if decision.action.value == "stop":
+            _say("  Stop and see a clinician before walking again.")
+    _safety()
+    return 0
+
+
+def _review_text(review: SessionReview) -> str:
+    def clock(seconds: float) -> str:
+        whole = round(seconds)
+        return f"{whole // 60}:{whole % 60:02d}"
+
+    when = f"planned {review.planned_date}" if review.planned_date else "undated"
+    if review.walked_date:
+        when += f", walked {review.walked_date}"
+    lines = [f"{review.session} ({when})"]
+    if review.recorded:
+        lines.append(f"  recording {review.recording}: matched by {review.matched_by}, aligned by {review.aligned_by}")
+    lines.append(
+        f"  time {clock(review.walked_s)} of {clock(review.planned_s)}; backward {clock(review.backward_walked_s)} "
+        f"of {clock(review.backward_planned_s)}"
+    )
+    if review.backward_walked_kmh is not None:
+        lines.append(
+            f"  backward speed {review.backward_walked_kmh:.2f} km/h, planned {review.backward_planned_kmh:.2f} km/h"
+        )
+    lines.append(f"  compliance {review.compliance:.2f} ({review.band})")
+    if review.recorded:
+        lines.append(f"  {review.settle_records} record(s) left out while the belt changed speed")
+    entry = review.entry
+    if entry is not None:
+        row = entry.row()
+        shown = ", ".join(f"{name} {value}" for name, value in row.items() if value and name not in ("date", "session"))
+        lines.append(f"  log: {shown}")
+    lines.extend(f"  note: {note}" for note in review.notes)
+    return "\n".join(lines)
+
+
+def _adapt(arguments: argparse.Namespace) -> int:
+    from retrointervals.adaptation import DEFAULT_RUNTIME_RULES, adapt, rules_file  # noqa: PLC0415
+    from retrointervals.export import export_plan  # noqa: PLC0415
+    from retrointervals.plans import DEFAULT_RULES  # noqa: PLC0415
+
+    folder = Path(arguments.plan_dir)
+    plan = _load_plan(folder)
+    progression, runtime = DEFAULT_RULES, DEFAULT_RUNTIME_RULES
+    if arguments.rules:
+        progression, runtime = rules_file(Path(arguments.rules).read_bytes(), arguments.rules)
+    reviews = _reviews(plan, folder, (), None)
+    result = adapt(plan, reviews, arguments.today or _today(), rules=runtime, progression=progression)
+    decision = result.decision
+    if decision is None:
+        _say("no week walked yet: the plan stays as it is")
+        return 0
+    _say(f"week {decision.week}: {decision.action.value.replace('_', ' ')} ({', '.join(decision.rules)})")
+    for reason in decision.reasons:
+        _say(f"  {reason}")
+    for note in result.notes:
+        _say(f"note: {note}")
+    if result.plan is None:
+        _say("The files were not changed. Stop and see a clinician before walking again.")
+        _safety()
+        return 1
+    files = export_plan(result.plan, folder, overwrite=True)
+    _say(f"{result.walked_weeks} week(s) walked kept; {len(result.plan.weeks)} weeks in the plan now")
+    _say(f"rewrote {len(files)} files in {folder}/")
+    _safety()
+    return 0
+
+
 # --- argument parsing ---------------------------------------------------------------------------------
 
 
@@ -224,6 +410,59 @@ def _command(
     )
     parser.set_defaults(run=run)
     return parser
+
+
+def _add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands of the walk-log-review-adapt loop: log, review, adapt."""
+    log = _command(
+        commands,
+        "log",
+        "add or update a session in the plan folder's log (log.csv)",
+        f"{PROG} log my-plan W2S1 --rpe 11 --pain-during 2 --pain-after 1 --pain-next-morning 0 --handrails",
+        _log,
+    )
+    log.add_argument("plan_dir", metavar="PLAN_DIR")
+    log.add_argument("session", metavar="SESSION", help="the session as the plan names it, e.g. W2S1")
+    log.add_argument("--date", type=_date, help="the day it was walked, YYYY-MM-DD (default: today)")
+    log.add_argument("--status", choices=("done", "partial", "skipped"), help="(default: done)")
+    log.add_argument("--rpe", type=int, metavar="N", help="effort of the hardest backward bout, Borg 6-20")
+    log.add_argument("--pain-during", type=int, metavar="N", help="worst pain during, 0-10")
+    log.add_argument("--pain-after", type=int, metavar="N", help="pain after the cool-down, 0-10")
+    log.add_argument("--pain-next-morning", type=int, metavar="N", help="pain the next morning, 0-10")
+    log.add_argument(
+        "--stumble",
+        nargs="?",
+        const="yes",
+        choices=("no", "yes", "near-fall", "fall"),
+        help="a stumble (or say near-fall, fall)",
+    )
+    log.add_argument("--handrails", action=argparse.BooleanOptionalAction, help="held the rails in backward bouts")
+    log.add_argument("--backward-minutes", type=float, metavar="MIN", help="minutes walked backward")
+    log.add_argument("--notes", metavar="TEXT")
+
+    review = _command(
+        commands,
+        "review",
+        "compare recordings and the log with the plan, and say what the next week should do",
+        f"{PROG} review my-plan ~/Downloads/walk.fit --session W2S1",
+        _review,
+    )
+    review.add_argument("plan_dir", metavar="PLAN_DIR")
+    review.add_argument("activities", metavar="ACTIVITY", nargs="*", help=".fit or .tcx (default: PLAN_DIR/recordings)")
+    review.add_argument("--session", metavar="W1S1", help="the session the recording is (when it cannot be told)")
+    review.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+    review.add_argument("--json", action="store_true", help="print JSON (see docs/review.md)")
+
+    adapt = _command(
+        commands,
+        "adapt",
+        "make the rest of the plan again from the log and recordings, and rewrite its folder",
+        f"{PROG} adapt my-plan",
+        _adapt,
+    )
+    adapt.add_argument("plan_dir", metavar="PLAN_DIR")
+    adapt.add_argument("--rules", metavar="FILE", help="JSON rules file (as for check; runtime numbers under runtime)")
+    adapt.add_argument("--today", type=_date, help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -308,6 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
     chart.add_argument("--force", action="store_true", help="replace OUT.svg if it exists")
 
     _command(commands, "levels", "list the plan levels with their parameters and evidence", f"{PROG} levels", _levels)
+
+    _add_review_commands(commands)
     return parser
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -57,6 +58,10 @@ from retrointervals.units import (
     SpeedUnit,
 )
 
+if TYPE_CHECKING:
+    from retrointervals.activity import Activity
+    from retrointervals.sessionlog import LogEntry
+
 __all__ = [
     "RULE_IDS",
     "cues",
@@ -66,8 +71,11 @@ __all__ = [
     "generated_plans",
     "inclines",
     "lengths",
+    "log_entries",
     "names",
+    "plan_logs",
     "plans",
+    "recorded_activities",
     "rule_breaking_plans",
     "speeds",
     "step_kinds",
@@ -350,3 +358,104 @@ def rule_breaking_plans(draw: st.DrawFn, rule: str, rules: ProgressionRules = DE
     assume(broken is not None)
     assert broken is not None  # noqa: S101 - for the type checker; assume() rejected None
     return broken
+
+
+# --- session logs and recordings ---------------------------------------------------------------------------
+
+
+def log_entries(
+    sessions: st.SearchStrategy[str] | None = None, dates: st.SearchStrategy[dt.date] | None = None
+) -> st.SearchStrategy[LogEntry]:
+    """Valid session-log entries (``retrointervals.sessionlog.LogEntry``); any rating may be missing."""
+    from retrointervals.sessionlog import (  # noqa: PLC0415 - keeps this module's import light
+        MAX_BACKWARD_MINUTES,
+        MAX_NOTES_LENGTH,
+        PAIN_RANGE,
+        RPE_RANGE,
+        Balance,
+        LogEntry,
+        Status,
+    )
+
+    pain = st.none() | st.integers(*PAIN_RANGE)
+    return st.builds(
+        LogEntry,
+        date=dates if dates is not None else st.dates(dt.date(2020, 1, 1), dt.date(2040, 12, 31)),
+        session=sessions if sessions is not None else st.builds("W{}S{}".format, st.integers(1, 16), st.integers(1, 5)),
+        status=st.sampled_from(Status),
+        rpe=st.none() | st.integers(*RPE_RANGE),
+        pain_during=pain,
+        pain_after=pain,
+        pain_next_morning=pain,
+        stumble=st.sampled_from(Balance),
+        handrails=st.none() | st.booleans(),
+        backward_minutes=st.none() | st.integers(0, MAX_BACKWARD_MINUTES).map(float),
+        notes=st.text(_TEXT.filter(lambda c: c not in "\r\n"), max_size=min(40, MAX_NOTES_LENGTH)),
+    )
+
+
+@st.composite
+def plan_logs(draw: st.DrawFn, plan: Plan, weeks: int | None = None) -> tuple[LogEntry, ...]:
+    """A log of ``plan``'s first ``weeks`` weeks (all when None): each session missed or logged, on its date.
+
+    Without plan dates, sessions are logged on drawn days in week order.
+    """
+    entries = []
+    count = len(plan.weeks) if weeks is None else min(weeks, len(plan.weeks))
+    first = plan.start or dt.date(2026, 1, 5)
+    for week_number, number, _ in plan.sessions():
+        if week_number > count or (draw(st.booleans()) and draw(st.booleans())):
+            continue  # about one session in four is missed
+        day = plan.session_date(week_number - 1, number - 1) or first + dt.timedelta(days=7 * (week_number - 1))
+        entries.append(draw(log_entries(st.just(f"W{week_number}S{number}"), st.just(day))))
+    return tuple(entries)
+
+
+@st.composite
+def recorded_activities(draw: st.DrawFn, workout: Workout, start: dt.datetime | None = None) -> Activity:
+    """An ``Activity`` of ``workout`` as a treadmill would record it.
+
+    Belt speeds off by up to 20 %, noise, acceleration, possibly stopped early; laps per step or none.
+    """
+    from retrointervals.activity import Activity, Lap, Record  # noqa: PLC0415
+
+    # hypothesis wants naive bounds with a timezones strategy
+    low, high = dt.datetime(2020, 1, 1), dt.datetime(2040, 1, 1)  # noqa: DTZ001
+    when = start or draw(st.datetimes(low, high, timezones=st.just(dt.timezone.utc)))
+    factor = draw(st.floats(0.8, 1.2))
+    stop = draw(st.none() | st.floats(0.0, 1.0))
+    acceleration = draw(st.floats(0.3, 2.0))
+    noise = draw(st.lists(st.floats(-0.03, 0.03), min_size=1, max_size=20))
+    total = float(workout.total_time.exact)
+    end = total if stop is None else total * stop
+    records = []
+    belt = distance = 0.0
+    second = 0
+    segments = workout.timeline
+    index = 0
+    while second < end:
+        while index < len(segments) - 1 and second >= segments[index].end.exact:
+            index += 1
+        target = float(segments[index].step.speed.exact_kmh) * factor
+        belt = min(target, belt + acceleration) if belt < target else max(target, belt - acceleration)
+        speed = belt * (1 + noise[second % len(noise)]) / 3.6
+        records.append(Record(float(second), speed, distance))
+        distance += speed
+        second += 1
+    laps: tuple[Lap, ...] = ()
+    if draw(st.booleans()):
+        laps = tuple(
+            Lap(float(s.start.exact), min(float(s.end.exact), end) - float(s.start.exact))
+            for s in segments
+            if s.start.exact < end
+        )
+    return Activity(
+        start=when,
+        duration_s=float(second),
+        elapsed_s=float(second),
+        distance_m=distance,
+        sport="running",
+        source="fit",
+        laps=laps,
+        records=tuple(records),
+    )

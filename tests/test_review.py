@@ -1,0 +1,255 @@
+"""Reviews of recorded sessions: independent recordings of our own sessions, walked in different ways."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from recordings import record_session
+
+from retrointervals import strategies as ris
+from retrointervals.activity import fit as activity_fit
+from retrointervals.errors import FormatError, ValidationError
+from retrointervals.plans import generate_plan
+from retrointervals.review import (
+    SETTLE_S,
+    band,
+    match_session,
+    review_activity,
+    review_chart,
+    review_many,
+    review_plan,
+    review_session,
+)
+from retrointervals.sessionlog import LogEntry, Status
+from retrointervals.units import Speed
+
+START = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return generate_plan("beginner", Speed.kmh(4.5), weeks=2, start=START)
+
+
+def at(plan, week, number, hour=8):
+    day = plan.session_date(week - 1, number - 1)
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.timezone.utc)
+
+
+def reviewed(plan, week=1, number=1, entries=(), session=None, **walk):
+    workout = plan.weeks[week - 1].sessions[number - 1].workout
+    activity = activity_fit.read_bytes(record_session(workout, at(plan, week, number), **walk))
+    return review_activity(plan, activity, entries, session=session)
+
+
+# Week 1 of the beginner plan: 5 min warm-up, 4 x (15 s turn, 90 s backward at 2.2 km/h, 15 s turn), forward
+# recoveries of 90 s, 5 min cool-down: 22:30 in all, 6:00 of backward bouts.
+PLANNED_S, BACKWARD_S = 1350.0, 360.0
+
+
+@pytest.mark.parametrize("recorder", ["watch", "qz"])
+def test_walked_exactly(plan, recorder):
+    review = reviewed(plan, recorder=recorder, laps="steps" if recorder == "watch" else "none")
+    assert (review.planned_s, review.walked_s) == (PLANNED_S, PLANNED_S)
+    assert (review.backward_planned_s, review.backward_walked_s) == (BACKWARD_S, BACKWARD_S)
+    assert review.backward_planned_kmh == pytest.approx(2.2)
+    assert review.backward_walked_kmh == pytest.approx(2.2, rel=0.01)
+    assert review.compliance == 1.0
+    assert review.band == "green"
+    assert review.matched_by == ("workout name" if recorder == "watch" else "date")
+    assert review.aligned_by == ("laps to steps" if recorder == "watch" else "time")
+    # 17 steps; SETTLE_S (8) records are left out of each (of the 15-s turns too: half of 15 s still holds 8)
+    assert len(review.steps) == 17
+    assert review.settle_records == SETTLE_S * 17
+
+
+def test_stopped_half_way(plan):
+    review = reviewed(plan, stop_after_s=PLANNED_S / 2)
+    assert review.walked_s == PLANNED_S / 2
+    assert review.backward_walked_s == 180.0  # two of the four bouts fall in the first half
+    assert review.compliance == pytest.approx(0.5)
+    assert review.band == "yellow"
+
+
+def test_backward_bouts_skipped(plan):
+    review = reviewed(plan, skip_backward=True)
+    assert review.backward_walked_s == 0.0
+    assert review.backward_walked_kmh is None
+    assert review.walked_s == PLANNED_S - BACKWARD_S
+    assert review.compliance == pytest.approx((PLANNED_S - BACKWARD_S) / PLANNED_S)
+    assert review.band == "yellow"
+
+
+def test_speeds_ten_percent_low(plan):
+    review = reviewed(plan, speed_factor=0.9)
+    assert review.walked_s == PLANNED_S
+    assert review.backward_walked_kmh == pytest.approx(1.98, rel=0.01)
+    assert review.compliance == pytest.approx(0.9, abs=0.005)
+    assert review.band == "green"
+
+
+def test_a_lap_button_session_from_qdomyos_zwift(plan):
+    review = reviewed(plan, 1, 2, recorder="qz", laps="button", noise=0.03, accel_kmh_per_s=0.5, seed=7)
+    assert review.aligned_by == "lap per step"
+    assert review.session == "W1S2"
+    assert review.walked_s == PLANNED_S
+    assert review.compliance == 1.0
+
+
+def test_noise_and_slow_belts_are_absorbed_by_the_settling_window(plan):
+    review = reviewed(plan, recorder="qz", laps="none", noise=0.02, accel_kmh_per_s=0.4, seed=3)
+    assert review.compliance == 1.0
+    slowest = min(step.walked_kmh / step.planned_kmh for step in review.steps if step.walked_kmh)
+    assert slowest > 1 - 0.05
+
+
+def test_a_paused_recording_is_aligned_on_the_timer_clock(plan):
+    review = reviewed(plan, recorder="qz", laps="none", pause_at_s=400)
+    assert review.aligned_by == "time"
+    assert review.walked_s == PLANNED_S
+    assert review.compliance == 1.0
+
+
+@given(st.data())
+def test_review_figures_stay_in_their_ranges(plan, data):
+    week = data.draw(st.integers(1, 2))
+    number = data.draw(st.integers(1, 3))
+    workout = plan.weeks[week - 1].sessions[number - 1].workout
+    activity = data.draw(ris.recorded_activities(workout))
+    review = review_activity(plan, activity, session=f"W{week}S{number}")
+    assert 0.0 <= review.compliance <= 1.0
+    assert review.band in ("green", "yellow", "orange", "red")
+    assert len(review.steps) == len(workout.timeline)
+    assert review.backward_walked_s <= review.walked_s + 1e-9
+    assert review.walked_s <= activity.duration_s + len(review.steps) + 1e-9
+    assert review.backward_planned_s > 0
+
+
+def test_matching_by_date_and_speed_profile_and_by_the_user(plan):
+    workout = plan.weeks[0].sessions[1].workout
+    shifted = at(plan, 1, 2) + dt.timedelta(days=1)  # walked a day late
+    activity = activity_fit.read_bytes(record_session(workout, shifted, recorder="qz", laps="none"))
+    assert match_session(plan, activity)[2] == "date and speed profile"
+    assert match_session(plan, activity, "w2s3") == (2, 3, "session given")
+    with pytest.raises(ValidationError, match="no session W3S1"):
+        match_session(plan, activity, "W3S1")
+    far = activity_fit.read_bytes(
+        record_session(workout, at(plan, 1, 1) - dt.timedelta(days=30), recorder="qz", laps="none")
+    )
+    with pytest.raises(FormatError, match="--session"):
+        match_session(plan, far)
+
+
+def test_sessions_without_a_recording_come_from_the_log(plan):
+    done = LogEntry(date=START, session="W1S1", rpe=10)
+    partial = LogEntry(date=START, session="W1S2", status=Status.PARTIAL, backward_minutes=3)
+    reviews = review_plan(plan, [done, partial])
+    assert [r.session for r in reviews] == ["W1S1", "W1S2"]
+    assert (reviews[0].compliance, reviews[0].band) == (1.0, "green")
+    assert reviews[1].compliance == pytest.approx(0.5)
+    assert reviews[1].backward_walked_s == 180
+    missed = review_session(plan, 1, 3)
+    assert missed.missed
+    assert (missed.compliance, missed.band) == (0.0, "red")
+
+
+def test_a_recording_without_a_log_says_effort_and_pain_are_unknown(plan):
+    review = reviewed(plan)
+    assert review.entry is None
+    assert any("effort and pain unknown" in note for note in review.notes)
+    entry = LogEntry(date=START, session="W1S1", rpe=11)
+    assert reviewed(plan, entries=[entry]).entry == entry
+
+
+def test_bands():
+    assert [band(x) for x in (1.0, 0.8, 0.79, 0.5, 0.49, 0.0)] == [
+        "green",
+        "green",
+        "yellow",
+        "yellow",
+        "orange",
+        "red",
+    ]
+    assert band(1.0, walked=False) == "red"
+
+
+def test_review_many_uses_processes_and_reports_bad_files(plan, tmp_path):
+    paths = []
+    for number in (1, 2, 3):
+        path = tmp_path / f"s{number}.fit"
+        path.write_bytes(record_session(plan.weeks[0].sessions[number - 1].workout, at(plan, 1, number)))
+        paths.append(path)
+    bad = tmp_path / "bad.fit"
+    bad.write_bytes(b"nope")
+    reviews, problems = review_many(plan, [*paths, bad], workers=2)
+    assert sorted(r.session for r in reviews) == ["W1S1", "W1S2", "W1S3"]
+    assert all(r.compliance == 1.0 for r in reviews)
+    assert len(problems) == 1
+    assert "bad.fit" in problems[0]
+
+
+def test_the_review_benchmark_runs():
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_review.py"
+    ran = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert "ratio" in ran.stdout
+    assert "speed-up" in ran.stdout
+
+
+def tcx_recording(workout, start):
+    """A TCX export of the workout walked exactly, one lap per step (as a watch that laps each step exports it)."""
+    laps = []
+    distance = 0.0
+    for segment in workout.timeline:
+        began = start + dt.timedelta(seconds=float(segment.start.exact))
+        seconds = int(segment.duration.exact)
+        mps = float(segment.step.speed.exact_kmh) / 3.6
+        points = []
+        for second in range(seconds):
+            moment = (began + dt.timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            points.append(
+                f"<Trackpoint><Time>{moment}</Time><DistanceMeters>{distance:.2f}</DistanceMeters>"
+                f"<Extensions><TPX xmlns='http://www.garmin.com/xmlschemas/ActivityExtension/v2'>"
+                f"<Speed>{mps:.3f}</Speed></TPX></Extensions></Trackpoint>"
+            )
+            distance += mps
+        laps.append(
+            f"<Lap StartTime='{began.strftime('%Y-%m-%dT%H:%M:%SZ')}'><TotalTimeSeconds>{seconds}</TotalTimeSeconds>"
+            f"<DistanceMeters>{mps * seconds:.2f}</DistanceMeters><Intensity>Active</Intensity>"
+            f"<TriggerMethod>Manual</TriggerMethod><Track>{''.join(points)}</Track></Lap>"
+        )
+    return (
+        "<?xml version='1.0'?><TrainingCenterDatabase "
+        "xmlns='http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2'><Activities><Activity Sport='Other'>"
+        f"<Id>{start.strftime('%Y-%m-%dT%H:%M:%SZ')}</Id>{''.join(laps)}</Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    ).encode()
+
+
+def test_a_tcx_export_is_reviewed_lap_by_lap(plan):
+    from retrointervals.activity import tcx  # noqa: PLC0415
+
+    activity = tcx.read_bytes(tcx_recording(plan.weeks[1].sessions[0].workout, at(plan, 2, 1)))
+    review = review_activity(plan, activity)
+    assert (review.session, review.matched_by, review.aligned_by) == ("W2S1", "date", "lap per step")
+    assert review.walked_s == review.planned_s
+    assert review.backward_walked_s == review.backward_planned_s == 480.0
+    assert review.compliance == 1.0
+
+
+def test_the_review_chart_is_svg_with_a_box_per_step(plan):
+    from lxml import etree  # noqa: PLC0415
+
+    review = reviewed(plan, speed_factor=0.9)
+    root = etree.fromstring(review_chart(review).encode())
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(root.findall("{http://www.w3.org/2000/svg}line")) == len(review.steps)
+    assert "compliance 0.90" in root.findtext("{http://www.w3.org/2000/svg}title")
+    assert [s["walked_s"] for s in review.to_json()["steps"]] == [step.walked_s for step in review.steps]
