@@ -23,6 +23,7 @@ from typing import TypeVar
 import attrs
 
 from retrointervals.errors import ValidationError
+from retrointervals.limits import MAX_MAGNITUDE, check_number
 
 __all__ = [
     "Distance",
@@ -77,19 +78,14 @@ class SpeedUnit(enum.Enum):
 
 
 def to_fraction(value: object, field: str) -> Fraction:
-    """Turn a user-supplied number into an exact fraction, refusing NaN, infinities and non-numbers.
+    """Turn a user-supplied number into an exact fraction, refusing NaN, infinities, non-numbers and giants.
 
-    A float becomes the decimal it prints as (``0.15`` -> 3/20), which is what the user typed.
+    A float becomes the decimal it prints as (``0.15`` -> 3/20), which is what the user typed. Magnitudes above
+    ``limits.MAX_MAGNITUDE`` are refused: no treadmill quantity comes near it.
     """
-    if type(value) is Fraction:  # the common case inside the library: already exact
+    if type(value) is Fraction and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # the common case inside the library
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
-        raise ValidationError(field, value, "must be a number")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValidationError(field, value, "must be a finite number")
-        return Fraction(repr(value))
-    return Fraction(value)
+    return check_number(field, value)
 
 
 def snap(value: Fraction, step: Fraction, rounding: Rounding, field: str, shown: object) -> int:
@@ -142,11 +138,8 @@ class Speed:
             raise ValidationError("Speed", tenths, "tenths must be an int")
         lowest, highest = _SPEED_TENTHS[self.unit]
         if not lowest <= tenths <= highest:
-            raise ValidationError(
-                "Speed",
-                f"{_format_tenths(tenths)} {self.unit.value}",
-                "must be between 0.1 and 30 km/h",
-            )
+            shown = f"{_format_tenths(tenths)} {self.unit.value}" if abs(tenths) < MAX_MAGNITUDE else tenths
+            raise ValidationError("Speed", shown, "must be between 0.1 and 30 km/h")
 
     # --- constructors ---------------------------------------------------------------------------
 
@@ -290,7 +283,8 @@ class Incline:
         if isinstance(tenths, bool) or not isinstance(tenths, int):
             raise ValidationError("Incline", tenths, "tenths must be an int")
         if not _MIN_INCLINE_TENTHS <= tenths <= _MAX_INCLINE_TENTHS:
-            raise ValidationError("Incline", f"{_format_tenths(tenths)} %", "must be between -10 and +40 %")
+            shown = f"{_format_tenths(tenths)} %" if abs(tenths) < MAX_MAGNITUDE else tenths
+            raise ValidationError("Incline", shown, "must be between -10 and +40 %")
 
     @classmethod
     def percent(cls, value: Number, rounding: Rounding = Rounding.EXACT) -> Incline:
@@ -317,7 +311,11 @@ Q = TypeVar("Q", bound="_Quantity")
 
 
 def _exact(value: Fraction | int) -> Fraction:
-    return to_fraction(value, "exact")
+    if type(value) is Fraction:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
+        raise ValidationError("Duration or Distance", value, "must be a number")
+    return check_number("Duration or Distance", value) if isinstance(value, float) else Fraction(value)
 
 
 @attrs.frozen(order=True)
@@ -329,7 +327,9 @@ class _Quantity:
     @exact.validator
     def _check_sign(self, _attribute: object, exact: Fraction) -> None:
         if exact < 0:
-            raise ValidationError(type(self).__name__, float(exact), "must not be negative")
+            raise ValidationError(type(self).__name__, exact, "must not be negative")
+        if exact.numerator > MAX_MAGNITUDE * exact.denominator:
+            raise ValidationError(type(self).__name__, exact, f"must be at most {MAX_MAGNITUDE:.0e}")
 
     @property
     def is_whole(self) -> bool:
@@ -383,7 +383,7 @@ class Duration(_Quantity):
     @classmethod
     def parse(cls, text: str) -> Duration:
         """Parse ``"90"``, ``"1:30"`` or ``"1:02:03"`` (hours, minutes, seconds)."""
-        match = _CLOCK.match(text.strip())
+        match = _CLOCK.match(text.strip()) if len(text) <= 20 else None
         if match is None:
             raise ValidationError("Duration.parse", text, "expected seconds, M:SS or H:MM:SS")
         hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())

@@ -18,9 +18,11 @@ from contextlib import contextmanager
 from fractions import Fraction
 from typing import TypeVar
 
-from retrointervals._files import check_size, read_bounded, write_atomic
+from retrointervals._files import read_bounded, write_atomic
+from retrointervals._json import JSONValue, load_json
 from retrointervals.errors import FormatError, ValidationError
 from retrointervals.formats import Change, Encoded, Policy
+from retrointervals.limits import MAX_DOCUMENT_SEGMENTS, MAX_DOCUMENT_STEPS, check_date, echo
 from retrointervals.model import Direction, Level, Plan, Repeat, Session, Step, StepKind, Week, Weekday, Workout
 from retrointervals.treadmill import Treadmill
 from retrointervals.units import Distance, Duration, Incline, Rounding, Speed, SpeedUnit, snap, to_fraction
@@ -42,9 +44,11 @@ EXTENSION = ".json"
 
 #: JSON nesting of a valid document is bounded by the model's repeat depth; this is far beyond it.
 _MAX_JSON_DEPTH = 64
+#: Most JSON values (objects, arrays, numbers, strings...) a document may hold: a step is at most 9 values, so this
+#: is far above any document within the step budget, and far below what would exhaust memory while parsing.
+MAX_JSON_VALUES = 12 * MAX_DOCUMENT_STEPS + 100_000
 
 Document = Workout | Plan
-JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 E = TypeVar("E", Direction, StepKind, Level, SpeedUnit)
 
 
@@ -174,20 +178,7 @@ def from_json(text: str | bytes, source: str = "") -> Document:
         FormatError: The text is not valid JSON, not a retrointervals/1 document, or describes an invalid
             workout or plan; the message names the place (``$.workout.steps[2].speed_kmh``) and the problem.
     """
-    check_size(text, source or "input")
-    try:
-        data: JSONValue = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as error:
-        where = f"{source + ', ' if source else ''}line {error.lineno}, column {error.colno}"
-        raise FormatError(f"not valid JSON: {error.msg}", where) from None
-    except UnicodeDecodeError as error:
-        raise FormatError(f"not UTF-8 text: {error.reason} at byte {error.start}", source) from None
-    except RecursionError:
-        raise FormatError("JSON nested too deeply", source) from None
-    except _DuplicateKeyError as error:
-        raise FormatError(f"the key {error.key!r} appears twice in one object", source) from None
-    except ValueError as error:  # a NaN or Infinity literal
-        raise FormatError(str(error), source) from None
+    data = load_json(text, source, MAX_JSON_VALUES, f"of any document within the limit of {MAX_DOCUMENT_STEPS} steps")
     return _Decoder(source).document(data)
 
 
@@ -199,25 +190,6 @@ def read(path: str | os.PathLike[str]) -> Document:
 def read_bytes(data: bytes, source: str = "") -> Document:
     """Read a workout or plan from the bytes of a retrointervals JSON file."""
     return from_json(data, source)
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        self.key = key
-        super().__init__(key)
-
-
-def _refuse_constant(name: str) -> JSONValue:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _unique_keys(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:
-    result: dict[str, JSONValue] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKeyError(key)
-        result[key] = value
-    return result
 
 
 _MISSING = object()
@@ -251,6 +223,8 @@ class _Object:
             return value
         if isinstance(value, bool) is not (bool in kinds) or not isinstance(value, kinds):
             raise self.error(key, f"expected {name}, got {_json_type(value)}")
+        if isinstance(value, float) and value in (float("inf"), float("-inf")):
+            raise self.error(key, "the number is too large")
         return value
 
     def string(self, key: str, default: object = _MISSING) -> str:
@@ -274,7 +248,7 @@ class _Object:
             if member.value == value:
                 return member
         allowed = ", ".join(repr(member.value) for member in enum)
-        raise self.error(key, f"unknown value {value!r}; expected one of {allowed}")
+        raise self.error(key, f"unknown value {echo(value)}; expected one of {allowed}")
 
     def one_of(self, *keys: str) -> str:
         present = [key for key in keys if key in self.data]
@@ -285,7 +259,7 @@ class _Object:
     def finish(self) -> None:
         unknown = sorted(set(self.data) - self.seen)
         if unknown:
-            raise self.error(unknown[0], f"unknown field {unknown[0]!r}")
+            raise self.error(echo(unknown[0])[1:-1], f"unknown field {echo(unknown[0])}")
 
     def child(self, key: str) -> _Object:
         return _Object(self.get(key), f"{self.path}.{key}", self.where)
@@ -299,6 +273,9 @@ class _Decoder:
     def __init__(self, source: str) -> None:
         self.where = f"{source}: " if source else ""
         self.depth = 0
+        # Counted while structuring, so that a document beyond the budget is refused as soon as it passes it.
+        self.steps = 0
+        self.segments = 0
 
     @contextmanager
     def building(self, path: str) -> Iterator[None]:
@@ -314,7 +291,7 @@ class _Decoder:
         if found != FORMAT_ID:
             if found is None:
                 raise top.error(None, f'not a retrointervals document (no "format": "{FORMAT_ID}")')
-            raise top.error("format", f"unsupported format {found!r}; this version reads {FORMAT_ID!r}")
+            raise top.error("format", f"unsupported format {echo(found)}; this version reads {FORMAT_ID!r}")
         key = top.one_of("workout", "plan")
         reader: Callable[[_Object], Document] = self.workout if key == "workout" else self.plan
         result = reader(top.child(key))
@@ -332,6 +309,9 @@ class _Decoder:
         self.depth += 1
         if self.depth > _MAX_JSON_DEPTH:
             raise FormatError("repeats nested too deeply", f"{self.where}{path}")
+        self.steps += 1
+        if self.steps > MAX_DOCUMENT_STEPS:
+            raise FormatError(f"the document holds more than {MAX_DOCUMENT_STEPS} steps (the limit)", self.where + path)
         fields = _Object(data, path, self.where)
         if "repeat" in fields.data:
             count = fields.typed("repeat", (int,), "a whole number")
@@ -368,7 +348,14 @@ class _Decoder:
         steps = [self.item(value, path) for path, value in fields.children("steps")]
         fields.finish()
         with self.building(fields.path):
-            return Workout(name, steps, description)
+            workout = Workout(name, steps, description)
+        self.segments += workout.segment_count
+        if self.segments > MAX_DOCUMENT_SEGMENTS:
+            raise FormatError(
+                f"the document expands to more than {MAX_DOCUMENT_SEGMENTS} walked segments (the limit)",
+                self.where + fields.path,
+            )
+        return workout
 
     def plan(self, fields: _Object) -> Plan:
         name = fields.string("name")
@@ -432,10 +419,8 @@ class _Decoder:
         text = fields.optional_string(key)
         if text is None:
             return None
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise fields.error(key, f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        with self.building(f"{fields.path}.{key}"):
+            return check_date("Plan.start", text)
 
     def week(self, fields: _Object) -> Week:
         label = fields.string("label", "")
