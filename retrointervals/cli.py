@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from retrointervals import __version__
-from retrointervals.errors import RetroIntervalsError
+from retrointervals.errors import OutputExistsError, RetroIntervalsError
 from retrointervals.safety import SAFETY_NOTE
 
 __all__ = ["build_parser", "main"]
@@ -97,17 +97,17 @@ def _show(arguments: argparse.Namespace) -> int:
 
 def _check(arguments: argparse.Namespace) -> int:
     from retrointervals import formats  # noqa: PLC0415
+    from retrointervals._rules_file import read_rules  # noqa: PLC0415
     from retrointervals.errors import FormatError  # noqa: PLC0415
     from retrointervals.model import Plan  # noqa: PLC0415
     from retrointervals.plans import DEFAULT_RULES, check  # noqa: PLC0415
-    from retrointervals.plans.levels import rules_from_json  # noqa: PLC0415
 
     document = formats.read(arguments.plan)
     if not isinstance(document, Plan):
         raise FormatError("holds a single workout; the progression rules apply to plans", arguments.plan)
     rules = DEFAULT_RULES
     if arguments.rules:
-        rules = rules_from_json(Path(arguments.rules).read_bytes(), arguments.rules)
+        rules = read_rules(arguments.rules)
     violations = check(document, rules=rules)
     for violation in violations:
         _say(str(violation))
@@ -194,10 +194,18 @@ _EVIDENCE = {
 
 
 def _date(text: str) -> dt.date:
+    from retrointervals.limits import PLAN_DATE_RANGE, echo  # noqa: PLC0415
+
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
+        date = None
+    if date is None:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {echo(text)}")
+    first, last = PLAN_DATE_RANGE
+    if not first <= date <= last:
+        raise argparse.ArgumentTypeError(f"plans are dated from {first} to {last}, not {text}")
+    return date
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -254,7 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--start", type=_date, help="date of the first session, YYYY-MM-DD")
     plan.add_argument("--formats", type=_formats, default=_FORMAT_NAMES, help="comma-separated (default: all)")
     plan.add_argument("--out", required=True, type=Path, help="output folder (must be empty unless --force)")
-    plan.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    plan.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the plan retrointervals wrote in --out before (log.csv and recordings/ are kept; "
+        "anything else in it stops the run)",
+    )
 
     convert = _command(
         commands,
@@ -311,6 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _describe(error: Exception) -> str:
+    """One line for an error: ours say it all; the system's name the file and say what happened, in plain words."""
+    if isinstance(error, RetroIntervalsError) or not isinstance(error, OSError):
+        return str(error)
+    reason = error.strerror or (os.strerror(error.errno) if error.errno else str(error))
+    return f"{error.filename}: {reason}" if error.filename is not None else reason
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     arguments = build_parser().parse_args(argv)
@@ -320,9 +341,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`retrointervals show x | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OutputExistsError as error:
+        what = "already exists and is not empty" if arguments.command == "plan" else "already exists"
+        print(f"{PROG}: error: {error.path} {what}; add --force to replace it", file=sys.stderr)
+        return 1
     except (RetroIntervalsError, OSError) as error:
-        message = f"{error.filename}: {error.strerror}" if isinstance(error, OSError) and error.strerror else error
-        print(f"{PROG}: error: {message}", file=sys.stderr)
+        print(f"{PROG}: error: {_describe(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

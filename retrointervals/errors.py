@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "ForeignFileError",
     "FormatError",
     "FormatLimitError",
     "OutputBusyError",
@@ -94,3 +95,17 @@ class OutputError(RetroIntervalsError, OSError):
 
 class OutputBusyError(OutputError):
     """Another run is writing the same output folder right now; nothing was written by this one."""
+
+
+class ForeignFileError(OutputError):
+    """A folder to replace holds something this program did not write; nothing was deleted or followed.
+
+    Attributes:
+        path: The folder.
+        found: The file, link or folder that was not written by this program.
+    """
+
+    def __init__(self, path: str, found: str, what: str) -> None:
+        self.found = found
+        super().__init__(path, f"{found} is {what}; move it away first (only files retrointervals wrote are replaced)")
+        self.args = (f"will not replace {path}: {self.reason}",)
