@@ -61,8 +61,12 @@ def load_json(text: str | bytes, source: str, max_values: int, what: str) -> JSO
     where = source or "input"
     check_size(text, where)
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    skeleton = _JSON_STRING.sub(b'""', data)
-    values = skeleton.count(b",") + skeleton.count(b"{") + skeleton.count(b"[") + 1
+    values = data.count(b",") + data.count(b"{") + data.count(b"[") + 1  # at C speed: an upper bound
+    if values > max_values:
+        # Punctuation inside strings does not make values: count again without the strings (slower, but only
+        # for documents this large).
+        skeleton = _JSON_STRING.sub(b'""', data)
+        values = skeleton.count(b",") + skeleton.count(b"{") + skeleton.count(b"[") + 1
     if values > max_values:
         raise FormatError(f"holds about {values} JSON values, more than the {max_values} {what}", where)
     try:

@@ -36,7 +36,7 @@ MAX_REPEAT_DEPTH = 8
 #: Most walked segments one workout may expand to (every repeat unrolled). [D]
 MAX_WORKOUT_SEGMENTS = 10_000
 #: Most walked segments a whole document (a workout, or every session of a plan) may expand to. [D]
-MAX_DOCUMENT_SEGMENTS = 50_000
+MAX_DOCUMENT_SEGMENTS = 20_000
 #: Most steps and repeats a whole document may hold as written (a shared object counts each time it is used).
 #: A document never holds more steps than it walks segments, so this equals the segment budget. [D]
 MAX_DOCUMENT_STEPS = MAX_DOCUMENT_SEGMENTS

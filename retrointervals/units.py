@@ -105,6 +105,22 @@ def snap(value: Fraction, step: Fraction, rounding: Rounding, field: str, shown:
     return nearest
 
 
+def _on_grid(value: object, scale: int, rounding: Rounding) -> int | None:
+    """``n`` with ``n / scale == value`` for a plain int or float already on the grid, without Fractions.
+
+    The common case of every reader (``"speed_kmh": 4.5``); None sends anything else through the exact path. A
+    float counts as on the grid within the float noise ``Rounding.EXACT`` tolerates; only ``EXACT`` and
+    ``NEAREST`` take this path, as both give that grid point then.
+    """
+    if type(value) is int:
+        return value * scale if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE else None
+    if type(value) is float and rounding in (Rounding.EXACT, Rounding.NEAREST) and -1e6 < value < 1e6:
+        scaled = value * scale
+        nearest = round(scaled)
+        return nearest if abs(scaled - nearest) < 1e-9 else None
+    return None
+
+
 def _format_tenths(tenths: int) -> str:
     whole, tenth = divmod(abs(tenths), 10)
     return f"{'-' if tenths < 0 else ''}{whole}.{tenth}"
@@ -146,6 +162,9 @@ class Speed:
     @classmethod
     def of(cls, value: Number, unit: SpeedUnit, rounding: Rounding = Rounding.EXACT) -> Speed:
         """A speed of ``value`` in ``unit``: a multiple of 0.1 unless ``rounding`` says how to snap it."""
+        tenths = _on_grid(value, 10, rounding)
+        if tenths is not None:
+            return cls(tenths, unit)
         field = f"Speed.{'kmh' if unit is SpeedUnit.KMH else 'mph'}"
         exact = to_fraction(value, field)
         return cls(snap(exact, _TENTH, rounding, field, value), unit)
@@ -289,6 +308,9 @@ class Incline:
     @classmethod
     def percent(cls, value: Number, rounding: Rounding = Rounding.EXACT) -> Incline:
         """An incline in percent, e.g. ``Incline.percent(2.5)``; a multiple of 0.1 unless ``rounding`` is given."""
+        tenths = _on_grid(value, 10, rounding)
+        if tenths is not None:
+            return cls(tenths)
         return cls(snap(to_fraction(value, "Incline.percent"), _TENTH, rounding, "Incline.percent", value))
 
     @classmethod
@@ -372,6 +394,9 @@ class Duration(_Quantity):
     @classmethod
     def seconds(cls, value: Number, rounding: Rounding = Rounding.EXACT) -> Duration:
         """Whole seconds; a fractional number needs a ``rounding``."""
+        whole = _on_grid(value, 1, rounding)
+        if whole is not None:
+            return cls(whole)
         return cls(snap(to_fraction(value, "Duration.seconds"), Fraction(1), rounding, "Duration.seconds", value))
 
     @classmethod
@@ -420,6 +445,9 @@ class Distance(_Quantity):
     @classmethod
     def metres(cls, value: Number, rounding: Rounding = Rounding.EXACT) -> Distance:
         """Whole metres; a fractional number needs a ``rounding``."""
+        whole = _on_grid(value, 1, rounding)
+        if whole is not None:
+            return cls(whole)
         return cls(snap(to_fraction(value, "Distance.metres"), Fraction(1), rounding, "Distance.metres", value))
 
     @classmethod
