@@ -91,6 +91,14 @@ def hostile_inputs(size: int) -> dict[str, tuple[str, bytes]]:
         "deep nesting": ("json", ("[" * (size // 2) + "]" * (size // 2)).encode()),
         "one long string": ("json", ('{"format": "' + "x" * (size - 20) + '"}').encode()),
         "long numbers": ("json", ("[" + ",".join(["9" * 4000] * (size // 4001 - 1)) + "]").encode()),
+        "objects just under the value count": (
+            "json",
+            ("[" + "{}," * (native.MAX_JSON_VALUES // 2 - 10) + "{}]").encode(),
+        ),
+        "texts just under the value count": (
+            "json",
+            ('["' + "x," * 20 + '"' + ',""' * (native.MAX_JSON_VALUES - 10) + "]").encode(),
+        ),
         "many small numbers": ("json", ("[" + "1," * (size // 2 - 2) + "1]").encode()),
         "steps beyond the budget": (
             "json",

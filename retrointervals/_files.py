@@ -472,8 +472,9 @@ def _build(new: Path, folder: Path, files: Sequence[tuple[str, bytes]], carried:
         raise OutputBusyError(str(folder), "another retrointervals run is writing this folder now") from None
     with contextlib.suppress(OSError):
         shutil.copymode(folder, new)  # the replaced folder's permissions, when there was one
-    manifest = new / MANIFEST_NAME
-    _write_file(manifest, manifest_bytes(name for name, _ in files))  # first: it names what to clean up
+    # The manifest goes first: it names what to clean up after an interrupted run.
+    items = [(new / MANIFEST_NAME, manifest_bytes(name for name, _ in files))]
+    items += [(new / relative, data) for relative, data in files]
     folders = {new}
     for relative, _ in files:
         parent = (new / relative).parent
@@ -485,7 +486,7 @@ def _build(new: Path, folder: Path, files: Sequence[tuple[str, bytes]], carried:
     # Written and flushed by a few threads at once: the system commits the files in groups instead of one by one
     # (about 2x faster than in turn here), and the build stays all-or-nothing since the swap comes after.
     with ThreadPoolExecutor(max_workers=8) as pool:
-        for _ in pool.map(_write_and_sync, [(new / relative, data) for relative, data in files]):
+        for _ in pool.map(_write_and_sync, items):
             pass
         for _ in pool.map(_sync_folder, folders):
             pass
