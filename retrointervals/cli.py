@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import sys
 import textwrap
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from retrointervals import __version__
-from retrointervals.errors import OutputExistsError, RetroIntervalsError
+from retrointervals.errors import FormatLimitError, OutputExistsError, RetroIntervalsError
 from retrointervals.safety import SAFETY_NOTE
 
 __all__ = ["build_parser", "main"]
@@ -208,6 +209,16 @@ def _date(text: str) -> dt.date:
     return date
 
 
+def _speed(text: str) -> float:
+    try:
+        value = float(text) if len(text) <= 20 else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or abs(value * 10 - round(value * 10)) > 1e-9:
+        raise argparse.ArgumentTypeError(f"give the speed with at most one decimal, e.g. 4.5 (not {text[:20]!r})")
+    return value
+
+
 def _formats(text: str) -> tuple[str, ...]:
     names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
     unknown = [name for name in names if name not in _FORMAT_NAMES]
@@ -254,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         _plan,
     )
     plan.add_argument("--level", required=True, choices=("rehab", "beginner", "intermediate", "advanced"))
-    plan.add_argument("--speed", required=True, type=float, help="your comfortable forward walking speed")
+    plan.add_argument("--speed", required=True, type=_speed, help="your comfortable forward walking speed")
     plan.add_argument("--unit", choices=("kmh", "mph"), default="kmh", help="unit of --speed (default kmh)")
     plan.add_argument("--treadmill", choices=("default", "mph", "walking-pad"), default="default")
     plan.add_argument("--weeks", type=int, help="plan length (default: the level's)")
@@ -344,6 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputExistsError as error:
         what = "already exists and is not empty" if arguments.command == "plan" else "already exists"
         print(f"{PROG}: error: {error.path} {what}; add --force to replace it", file=sys.stderr)
+        return 1
+    except FormatLimitError as error:  # the library's hint names its policy; here the flag does that
+        hint = "; add --lossy to write the closest valid file" if arguments.command == "convert" else ""
+        print(f"{PROG}: error: {error.where}: {error.limit}{hint}", file=sys.stderr)
         return 1
     except (RetroIntervalsError, OSError) as error:
         print(f"{PROG}: error: {_describe(error)}", file=sys.stderr)

@@ -100,7 +100,7 @@ def snap(value: Fraction, step: Fraction, rounding: Rounding, field: str, shown:
         raise ValidationError(
             field,
             shown,
-            f"is not a multiple of {float(step):g}; pass rounding=Rounding.NEAREST (or DOWN, UP) to snap it",
+            f"is not a multiple of {float(step):g}",  # the constructors' ``rounding`` snaps it (see their docs)
         )
     return nearest
 

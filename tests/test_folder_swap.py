@@ -396,3 +396,41 @@ def test_a_real_kill_9_leaves_the_old_plan_and_the_next_run_cleans_up(out: Path,
     export_plan(REHAB, out, formats=FORMATS, overwrite=True)
     assert snapshot(out) == expected(REHAB, out)
     assert siblings(out) == []
+
+
+def _exit_status(argv: list[str]) -> int:
+    try:
+        return main(argv)
+    except SystemExit as exit_:  # argparse refuses the command line with status 2
+        return int(exit_.code or 0)
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        ("9999-12-31", (2, "plans are dated from 2000-01-01 to 2200-12-31")),
+        ("1999-12-31", (2, "plans are dated from 2000-01-01")),
+        ("2200-12-01", (1, "end by 2200-12-31")),  # in range, but the plan's last week is not
+        ("2026-02-30", (2, "YYYY-MM-DD")),
+    ],
+)
+def test_the_cli_refuses_a_start_out_of_range_before_writing_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], start: str, expected: tuple
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status = _exit_status(["plan", "--level", "rehab", "--speed", "3", "--start", start, "--out", "knee"])
+    err = capsys.readouterr().err
+    assert (status, expected[1] in err) == (expected[0], True), err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cli_asks_for_one_decimal_in_its_own_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _exit_status(["plan", "--level", "rehab", "--speed", "4.55", "--out", "knee"]) == 2
+    err = capsys.readouterr().err
+    assert "at most one decimal" in err
+    assert "rounding" not in err
+    assert list(tmp_path.iterdir()) == []
