@@ -11,6 +11,7 @@ missing required fields, wrong types and unknown versions are refused with ``For
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -192,7 +193,14 @@ def read_bytes(data: bytes, source: str = "") -> Document:
     return from_json(data, source)
 
 
-_MISSING = object()
+class _Missing(enum.Enum):
+    """No default: the field is required."""
+
+    MISSING = 0
+
+
+_MISSING = _Missing.MISSING
+_T = TypeVar("_T")
 
 
 class _Object:
@@ -209,38 +217,43 @@ class _Object:
     def error(self, key: str | None, problem: str) -> FormatError:
         return FormatError(problem, f"{self.where}{self.path}{'.' + key if key else ''}")
 
-    def get(self, key: str, default: object = _MISSING) -> JSONValue:
+    def get(self, key: str) -> JSONValue:
+        """The value of a required field."""
         self.seen.add(key)
-        if key in self.data:
-            return self.data[key]
-        if default is _MISSING:
+        if key not in self.data:
             raise self.error(None, f"missing field {key!r}")
-        return default  # type: ignore[return-value]  # callers pass JSON-compatible defaults
+        return self.data[key]
 
-    def typed(self, key: str, kinds: tuple[type, ...], name: str, default: object = _MISSING) -> JSONValue:
-        value = self.get(key, default)
-        if value is default and default is not _MISSING:
-            return value
+    def present(self, key: str) -> bool:
+        """Whether an optional field is given (a null counts as not given); marks it as read."""
+        self.seen.add(key)
+        return self.data.get(key) is not None
+
+    def typed(self, key: str, kinds: tuple[type[_T], ...], name: str, default: _T | _Missing = _MISSING) -> _T:
+        if not isinstance(default, _Missing) and key not in self.data:
+            self.seen.add(key)
+            return default
+        value = self.get(key)
         if isinstance(value, bool) is not (bool in kinds) or not isinstance(value, kinds):
             raise self.error(key, f"expected {name}, got {_json_type(value)}")
         if isinstance(value, float) and value in (float("inf"), float("-inf")):
             raise self.error(key, "the number is too large")
         return value
 
-    def string(self, key: str, default: object = _MISSING) -> str:
-        return self.typed(key, (str,), "a string", default)  # type: ignore[return-value]
+    def string(self, key: str, default: str | _Missing = _MISSING) -> str:
+        return self.typed(key, (str,), "a string", default)
 
     def optional_string(self, key: str) -> str | None:
-        return None if self.get(key, None) is None else self.string(key)
+        return self.string(key) if self.present(key) else None
 
-    def number(self, key: str) -> int | float:
-        return self.typed(key, (int, float), "a number")  # type: ignore[return-value]
+    def number(self, key: str) -> float:
+        return self.typed(key, (int, float), "a number")
 
     def boolean(self, key: str, default: bool) -> bool:
-        return self.typed(key, (bool,), "true or false", default)  # type: ignore[return-value]
+        return self.typed(key, (bool,), "true or false", default)
 
     def array(self, key: str) -> list[JSONValue]:
-        return self.typed(key, (list,), "an array")  # type: ignore[return-value]
+        return self.typed(key, (list,), "an array")
 
     def choice(self, key: str, enum: type[E]) -> E:
         value = self.string(key)
@@ -287,7 +300,7 @@ class _Decoder:
 
     def document(self, data: JSONValue) -> Document:
         top = _Object(data, "$", self.where)
-        found = top.get("format", None)
+        found = top.get("format") if top.present("format") else None
         if found != FORMAT_ID:
             if found is None:
                 raise top.error(None, f'not a retrointervals document (no "format": "{FORMAT_ID}")')
@@ -319,7 +332,7 @@ class _Decoder:
             fields.finish()
             self.depth -= 1
             with self.building(path):
-                return Repeat(count, steps)  # type: ignore[arg-type]  # checked by Repeat
+                return Repeat(count, steps)
         direction = fields.choice("direction", Direction)
         kind = fields.choice("kind", StepKind)
         length_key = fields.one_of("duration_s", "distance_m")
@@ -337,7 +350,7 @@ class _Decoder:
                 kind=kind,
                 length=length,
                 speed=speed,
-                incline=Incline.percent(incline),  # type: ignore[arg-type]  # checked by typed()
+                incline=Incline.percent(incline),
                 hold_handrails=handrails,
                 cue=cue,
             )
@@ -360,13 +373,12 @@ class _Decoder:
     def plan(self, fields: _Object) -> Plan:
         name = fields.string("name")
         description = fields.string("description", "")
-        level_text = fields.get("level", None)
-        level = None if level_text is None else fields.choice("level", Level)
+        level = fields.choice("level", Level) if fields.present("level") else None
         forward_speed = None
         if "forward_speed_kmh" in fields.data or "forward_speed_mph" in fields.data:
             forward_speed = self.speed(fields, "forward_speed")
         start = self.date(fields, "start")
-        treadmill = self.treadmill(fields.child("treadmill")) if fields.get("treadmill", None) is not None else None
+        treadmill = self.treadmill(fields.child("treadmill")) if fields.present("treadmill") else None
         weeks = [self.week(_Object(value, path, self.where)) for path, value in fields.children("weeks")]
         fields.finish()
         with self.building(fields.path):
