@@ -298,7 +298,9 @@ def check_replaceable(target: Path, rules: FolderRules) -> list[str]:
         if entry.is_symlink():
             raise ForeignFileError(str(target), str(target / relative), "a link retrointervals did not make")
         if entry.is_dir(follow_symlinks=False):
-            continue  # judged by what it holds; an empty folder of ours or not costs nothing to replace
+            if ours is not None and not any(name.startswith(f"{relative}/") for name in ours):
+                raise ForeignFileError(str(target), str(target / relative), "a folder retrointervals did not make")
+            continue  # without a manifest, a folder is judged by what it holds
         if relative == MANIFEST_NAME or (relative in ours if ours is not None else rules.legacy(relative)):
             continue
         raise ForeignFileError(str(target), str(target / relative), "a file retrointervals did not write")

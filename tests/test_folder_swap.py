@@ -130,6 +130,14 @@ def test_files_it_did_not_write_are_refused_by_name_and_kept(out: Path) -> None:
     assert siblings(out) == []
 
 
+def test_a_folder_it_did_not_make_is_refused_even_when_empty(out: Path) -> None:
+    export_plan(ADVANCED, out, formats=FORMATS)
+    (out / "notes").mkdir()
+    with pytest.raises(ForeignFileError, match="a folder retrointervals did not make"):
+        export_plan(REHAB, out, formats=FORMATS, overwrite=True)
+    assert (out / "notes").is_dir()
+
+
 def test_a_symlinked_subfolder_is_refused_and_never_followed(out: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
