@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import sys
 import textwrap
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrointervals import __version__
-from retrointervals.errors import RetroIntervalsError
+from retrointervals.errors import FormatLimitError, OutputExistsError, RetroIntervalsError
 from retrointervals.safety import SAFETY_NOTE
 
 if TYPE_CHECKING:
@@ -102,17 +103,17 @@ def _show(arguments: argparse.Namespace) -> int:
 
 def _check(arguments: argparse.Namespace) -> int:
     from retrointervals import formats  # noqa: PLC0415
+    from retrointervals._rules_file import read_rules  # noqa: PLC0415
     from retrointervals.errors import FormatError  # noqa: PLC0415
     from retrointervals.model import Plan  # noqa: PLC0415
     from retrointervals.plans import DEFAULT_RULES, check  # noqa: PLC0415
-    from retrointervals.plans.levels import rules_from_json  # noqa: PLC0415
 
     document = formats.read(arguments.plan)
     if not isinstance(document, Plan):
         raise FormatError("holds a single workout; the progression rules apply to plans", arguments.plan)
     rules = DEFAULT_RULES
     if arguments.rules:
-        rules = rules_from_json(Path(arguments.rules).read_bytes(), arguments.rules)
+        rules = read_rules(arguments.rules)
     violations = check(document, rules=rules)
     for violation in violations:
         _say(str(violation))
@@ -380,10 +381,28 @@ def _adapt(arguments: argparse.Namespace) -> int:
 
 
 def _date(text: str) -> dt.date:
+    from retrointervals.limits import PLAN_DATE_RANGE, echo  # noqa: PLC0415
+
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
+        date = None
+    if date is None:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {echo(text)}")
+    first, last = PLAN_DATE_RANGE
+    if not first <= date <= last:
+        raise argparse.ArgumentTypeError(f"plans are dated from {first} to {last}, not {text}")
+    return date
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text) if len(text) <= 20 else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or abs(value * 10 - round(value * 10)) > 1e-9:
+        raise argparse.ArgumentTypeError(f"give the speed with at most one decimal, e.g. 4.5 (not {text[:20]!r})")
+    return value
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -485,7 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
         _plan,
     )
     plan.add_argument("--level", required=True, choices=("rehab", "beginner", "intermediate", "advanced"))
-    plan.add_argument("--speed", required=True, type=float, help="your comfortable forward walking speed")
+    plan.add_argument("--speed", required=True, type=_speed, help="your comfortable forward walking speed")
     plan.add_argument("--unit", choices=("kmh", "mph"), default="kmh", help="unit of --speed (default kmh)")
     plan.add_argument("--treadmill", choices=("default", "mph", "walking-pad"), default="default")
     plan.add_argument("--weeks", type=int, help="plan length (default: the level's)")
@@ -493,7 +512,12 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--start", type=_date, help="date of the first session, YYYY-MM-DD")
     plan.add_argument("--formats", type=_formats, default=_FORMAT_NAMES, help="comma-separated (default: all)")
     plan.add_argument("--out", required=True, type=Path, help="output folder (must be empty unless --force)")
-    plan.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    plan.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the plan retrointervals wrote in --out before (log.csv and recordings/ are kept; "
+        "anything else in it stops the run)",
+    )
 
     convert = _command(
         commands,
@@ -552,6 +576,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _describe(error: Exception) -> str:
+    """One line for an error: ours say it all; the system's name the file and say what happened, in plain words."""
+    if isinstance(error, RetroIntervalsError) or not isinstance(error, OSError):
+        return str(error)
+    reason = error.strerror or (os.strerror(error.errno) if error.errno else str(error))
+    return f"{error.filename}: {reason}" if error.filename is not None else reason
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     arguments = build_parser().parse_args(argv)
@@ -561,9 +593,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`retrointervals show x | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OutputExistsError as error:
+        what = "already exists and is not empty" if arguments.command == "plan" else "already exists"
+        print(f"{PROG}: error: {error.path} {what}; add --force to replace it", file=sys.stderr)
+        return 1
+    except FormatLimitError as error:  # the library's hint names its policy; here the flag does that
+        hint = "; add --lossy to write the closest valid file" if arguments.command == "convert" else ""
+        print(f"{PROG}: error: {error.where}: {error.limit}{hint}", file=sys.stderr)
+        return 1
     except (RetroIntervalsError, OSError) as error:
-        message = f"{error.filename}: {error.strerror}" if isinstance(error, OSError) and error.strerror else error
-        print(f"{PROG}: error: {message}", file=sys.stderr)
+        print(f"{PROG}: error: {_describe(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["FormatError", "FormatLimitError", "OutputExistsError", "RetroIntervalsError", "ValidationError"]
+__all__ = [
+    "ForeignFileError",
+    "FormatError",
+    "FormatLimitError",
+    "OutputBusyError",
+    "OutputError",
+    "OutputExistsError",
+    "RetroIntervalsError",
+    "ValidationError",
+]
 
 
 class RetroIntervalsError(Exception):
@@ -22,7 +31,9 @@ class ValidationError(RetroIntervalsError, ValueError):
         self.field = field
         self.value = value
         self.problem = problem
-        super().__init__(f"{field}: {problem} (got {value!r})")
+        from retrointervals.limits import echo  # noqa: PLC0415 - limits raises these errors
+
+        super().__init__(f"{field}: {problem} (got {echo(value)})")
 
 
 class FormatError(RetroIntervalsError, ValueError):
@@ -61,3 +72,40 @@ class FormatLimitError(FormatError):
         self.where = where
         self.limit = limit
         super().__init__(f"{limit} ({hint})", where)
+
+
+class OutputError(RetroIntervalsError, OSError):
+    """A file or folder could not be written (or replaced).
+
+    The message names the target the user asked for, never a temporary file, and says what happened, e.g.
+    ``could not write my-plan/plan.json: no space left on device``.
+
+    Attributes:
+        path: The target file or folder.
+        reason: What happened, in plain words.
+    """
+
+    def __init__(self, path: str, reason: str, error_number: int | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"could not write {path}: {reason}")
+        if error_number is not None:
+            self.errno = error_number
+
+
+class OutputBusyError(OutputError):
+    """Another run is writing the same output folder right now; nothing was written by this one."""
+
+
+class ForeignFileError(OutputError):
+    """A folder to replace holds something this program did not write; nothing was deleted or followed.
+
+    Attributes:
+        path: The folder.
+        found: The file, link or folder that was not written by this program.
+    """
+
+    def __init__(self, path: str, found: str, what: str) -> None:
+        self.found = found
+        super().__init__(path, f"{found} is {what}; move it away first (only files retrointervals wrote are replaced)")
+        self.args = (f"will not replace {path}: {self.reason}",)

@@ -9,27 +9,47 @@ The layout (``formats`` chooses which of the format files are written)::
     fit/week01-session1.fit ...   one FIT workout per session, for watches
     zwo/week01-session1.zwo ...   one Zwift run workout per session (also read by qdomyos-zwift)
     qz/week01-session1.xml  ...   one qdomyos-zwift treadmill program per session
+    .retrointervals-manifest.json the list of files above, so that a new version replaces exactly them
+
+The folder is written as a whole: the files are made in memory first (``plan_entries``), then the new folder is
+built beside the old one and swapped in (see ``docs/limits.md``). The walker's own ``log.csv`` and
+``recordings/`` are carried over unchanged; anything else the program did not write stops the export.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
 
-from retrointervals._files import write_atomic
-from retrointervals.errors import FormatError, OutputExistsError
+from retrointervals._files import MANIFEST_NAME, FolderRules, replace_folder
+from retrointervals.errors import FormatError
 from retrointervals.formats import FORMATS, Change, Policy, plan_files
 from retrointervals.model import Plan
 from retrointervals.safety import SAFETY_NOTE
 
-__all__ = ["ALL_FORMATS", "ExportedFile", "export_plan"]
+__all__ = [
+    "ALL_FORMATS",
+    "LOG_FILE",
+    "MANIFEST_NAME",
+    "RECORDINGS_FOLDER",
+    "ExportedFile",
+    "PlanEntry",
+    "export_plan",
+    "plan_entries",
+    "write_plan_folder",
+]
 
 #: Every format, in the order they are written.
 ALL_FORMATS: tuple[str, ...] = ("json", "tcx", "fit", "zwo", "qz")
+#: The walker's session log in a plan folder: the walker's data, carried over unchanged by every new export.
+LOG_FILE = "log.csv"
+#: The walker's recordings in a plan folder: carried over unchanged, like the log.
+RECORDINGS_FOLDER = "recordings"
 
 _HOW_TO = {
     "json": "Open with retrointervals: `retrointervals show plan.json`, `retrointervals check plan.json`.",
@@ -42,6 +62,16 @@ _HOW_TO = {
     "QZ programs cannot say which way to face: follow plan.html for when to walk backward.",
 }
 
+# What versions before the manifest wrote: recognised (only) in a folder without a manifest.
+_LEGACY = re.compile(
+    r"(README\.txt|plan\.html|plan\.json|plan\.tcx"
+    r"|fit/week\d{2,3}-session\d\.fit|zwo/week\d{2,3}-session\d\.zwo|qz/week\d{2,3}-session\d\.xml)"
+)
+#: What a plan folder may hold besides the files this program lists in its manifest.
+PLAN_FOLDER = FolderRules(
+    keep=frozenset({LOG_FILE, RECORDINGS_FOLDER}), legacy=lambda path: bool(_LEGACY.fullmatch(path))
+)
+
 
 @attrs.frozen
 class ExportedFile:
@@ -52,6 +82,69 @@ class ExportedFile:
     changes: tuple[Change, ...] = ()
 
 
+@attrs.frozen
+class PlanEntry:
+    """One file of a plan folder, made in memory before anything is written.
+
+    Attributes:
+        path: Where it goes in the folder, as a relative POSIX path (``fit/week01-session1.fit``).
+        data: Its bytes.
+        format: The format name (``json``, ``fit``...), or ``html`` and ``readme`` for the report and README.
+        changes: What a lossy format had to change.
+    """
+
+    path: str
+    data: bytes
+    format: str
+    changes: tuple[Change, ...] = ()
+
+
+def plan_entries(plan: Plan, *, formats: Sequence[str] = ALL_FORMATS, policy: Policy = Policy.LOSSY) -> list[PlanEntry]:
+    """Every file of a plan folder, in memory: the format files, then ``plan.html``, then ``README.txt``.
+
+    Other files (a calendar, a schedule) can be appended to the list before ``write_plan_folder`` writes it.
+
+    Raises:
+        FormatError: A format is unknown (or, under ``STRICT``, cannot carry the plan).
+    """
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown:
+        raise FormatError(f"unknown format {unknown[0]!r}; known: {', '.join(ALL_FORMATS)}")
+    entries: list[PlanEntry] = []
+    for name in (name for name in ALL_FORMATS if name in formats):
+        prefix = "" if FORMATS[name].capabilities.whole_plan else f"{name}/"
+        for file_name, encoded in plan_files(plan, name, policy=policy):
+            entries.append(PlanEntry(f"{prefix}{file_name}", encoded.data, name, encoded.changes))
+    from retrointervals.render.html import plan_report  # noqa: PLC0415 - lxml only when exporting
+
+    entries.append(PlanEntry("plan.html", plan_report(plan).encode("utf-8"), "html"))
+    entries.append(PlanEntry("README.txt", _readme(plan, entries).encode("utf-8"), "readme"))
+    return entries
+
+
+def write_plan_folder(
+    entries: Sequence[PlanEntry], folder: str | os.PathLike[str], *, overwrite: bool = False
+) -> tuple[ExportedFile, ...]:
+    """Write ``entries`` as the whole plan folder ``folder``, replacing a previous one as one piece.
+
+    The new folder is built beside ``folder`` under a hidden name, flushed to disk and swapped in: a reader, a
+    crash, a full disk or a killed process leaves the previous folder or the new one, never a mix. The previous
+    folder's ``log.csv`` and ``recordings/`` are carried over unchanged.
+
+    Raises:
+        OutputExistsError: ``folder`` is not empty and ``overwrite`` is false.
+        ForeignFileError: ``folder`` holds a file or link this program did not write (nothing is deleted).
+        OutputBusyError: another run is writing ``folder`` now.
+        OutputError: the system refused (full disk, no permission): the message names the file and the reason.
+    """
+    target = replace_folder(
+        folder, [(entry.path, entry.data) for entry in entries], overwrite=overwrite, rules=PLAN_FOLDER
+    )
+    return tuple(
+        ExportedFile(target.joinpath(*entry.path.split("/")), entry.format, entry.changes) for entry in entries
+    )
+
+
 def export_plan(
     plan: Plan,
     folder: str | os.PathLike[str],
@@ -60,44 +153,28 @@ def export_plan(
     overwrite: bool = False,
     policy: Policy = Policy.LOSSY,
 ) -> tuple[ExportedFile, ...]:
-    """Write a plan's files, report and README into ``folder`` (created if missing).
+    """Write a plan's files, report and README as the folder ``folder`` (created if missing).
 
     Args:
         plan: The plan.
         folder: The output folder.
         formats: Which of ``ALL_FORMATS`` to write; the report and README are always written.
-        overwrite: Write into a folder that already holds files (replacing ours).
+        overwrite: Replace a folder that already holds a plan written by this program (its manifest lists the
+            files); anything else in it stops the export, and ``log.csv`` and ``recordings/`` are kept.
         policy: What a format does with what it cannot carry; ``LOSSY`` (the default) writes the closest valid
             file and reports the changes, which the README lists.
 
     Raises:
         OutputExistsError: ``folder`` is not empty and ``overwrite`` is false.
+        ForeignFileError: ``folder`` holds a file or link this program did not write.
+        OutputBusyError: another run is writing ``folder`` now.
+        OutputError: the system refused to write (full disk, read-only folder).
         FormatError: A format is unknown (or, under ``STRICT``, cannot carry the plan).
     """
-    unknown = [name for name in formats if name not in FORMATS]
-    if unknown:
-        raise FormatError(f"unknown format {unknown[0]!r}; known: {', '.join(ALL_FORMATS)}")
-    target = Path(folder)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())) and not overwrite:
-        raise OutputExistsError(str(target))
-    target.mkdir(parents=True, exist_ok=True)
-    written: list[ExportedFile] = []
-    for name in (name for name in ALL_FORMATS if name in formats):
-        subfolder = target if FORMATS[name].capabilities.whole_plan else target / name
-        subfolder.mkdir(exist_ok=True)
-        for file_name, encoded in plan_files(plan, name, policy=policy):
-            path = write_atomic(subfolder / file_name, encoded.data, overwrite=True)
-            written.append(ExportedFile(path, name, encoded.changes))
-    from retrointervals.render.html import plan_report  # noqa: PLC0415 - lxml only when exporting
-
-    report = write_atomic(target / "plan.html", plan_report(plan).encode("utf-8"), overwrite=True)
-    written.append(ExportedFile(report, "html"))
-    readme = write_atomic(target / "README.txt", _readme(plan, written).encode("utf-8"), overwrite=True)
-    written.append(ExportedFile(readme, "readme"))
-    return tuple(written)
+    return write_plan_folder(plan_entries(plan, formats=formats, policy=policy), folder, overwrite=overwrite)
 
 
-def _readme(plan: Plan, written: list[ExportedFile]) -> str:
+def _readme(plan: Plan, written: list[PlanEntry]) -> str:
     lines = [plan.name, "=" * len(plan.name), "", *textwrap.wrap(SAFETY_NOTE, 100), ""]
     lines += ["plan.html", "  Open in a browser and print it: the plan, a chart per session and a box to tick.", ""]
     for name in ALL_FORMATS:
@@ -105,7 +182,7 @@ def _readme(plan: Plan, written: list[ExportedFile]) -> str:
         if not files:
             continue
         info = FORMATS[name]
-        shown = files[0].path.name if len(files) == 1 else f"{name}/ ({len(files)} files, one per session)"
+        shown = files[0].path if len(files) == 1 else f"{name}/ ({len(files)} files, one per session)"
         lines += [f"{shown}: {info.title}", f"  For: {info.apps}."]
         lines += textwrap.wrap(_HOW_TO[name], 100, initial_indent="  ", subsequent_indent="  ")
         changes = [change for f in files for change in f.changes]

@@ -16,6 +16,13 @@ import attrs
 
 from retrointervals._validate import check_text
 from retrointervals.errors import ValidationError
+from retrointervals.limits import (
+    MAX_DOCUMENT_SEGMENTS,
+    MAX_DOCUMENT_STEPS,
+    MAX_REPEAT_DEPTH,
+    MAX_WORKOUT_SEGMENTS,
+    PLAN_DATE_RANGE,
+)
 from retrointervals.treadmill import Treadmill
 from retrointervals.units import Distance, Duration, Incline, Speed
 
@@ -44,10 +51,9 @@ MAX_STEP_SECONDS = 6 * 3600
 MAX_STEP_METRES = 50_000
 MIN_REPEAT_COUNT = 2
 MAX_REPEAT_COUNT = 99
-#: Deepest nesting of repeats inside repeats.
-MAX_REPEAT_DEPTH = 8
 #: Most segments a workout may expand to; keeps a hostile file from exploding 99 x 99 x 99 ... repeats.
-MAX_SEGMENTS = 10_000
+#: The depth, workout and document budgets live in ``retrointervals.limits`` with every other limit.
+MAX_SEGMENTS = MAX_WORKOUT_SEGMENTS
 MAX_WEEKS = 104
 MAX_SESSIONS_PER_WEEK = 7
 
@@ -251,11 +257,50 @@ class Step:
 
 
 @attrs.frozen
+class _Counts:
+    """What a repeat or workout expands to, counted once at construction (children's counts are reused)."""
+
+    #: Nesting depth of repeats (0 for plain steps).
+    depth: int
+    #: Walked segments, every repeat unrolled.
+    segments: int
+    #: Steps and repeats as written, a shared object counted each time it is used.
+    steps: int
+
+
+def _count(items: Iterable[Step | Repeat]) -> _Counts:
+    depth = segments = steps = 0
+    for item in items:
+        if isinstance(item, Repeat):
+            counts = item._counts
+            depth, segments, steps = max(depth, counts.depth), segments + counts.segments, steps + counts.steps
+        else:
+            segments, steps = segments + 1, steps + 1
+    return _Counts(depth, segments, steps)
+
+
+def _check_budget(field: str, counts: _Counts, max_segments: int) -> None:
+    """Refuse, from the counts alone, a document part that would expand beyond the budget."""
+    if counts.depth > MAX_REPEAT_DEPTH:
+        raise ValidationError(field, counts.depth, f"repeats may nest at most {MAX_REPEAT_DEPTH} deep")
+    if counts.segments > max_segments:
+        raise ValidationError(
+            field, counts.segments, f"expands to more than {max_segments} walked segments (the limit; see limits.md)"
+        )
+    if counts.steps > MAX_DOCUMENT_STEPS:
+        raise ValidationError(
+            field, counts.steps, f"holds more than {MAX_DOCUMENT_STEPS} steps (the limit; see limits.md)"
+        )
+
+
+@attrs.frozen
 class Repeat:
     """A sequence of steps and repeats done ``count`` times (2-99); repeats may nest."""
 
     count: int = attrs.field(validator=_instance_of("Repeat.count", int))
     steps: tuple[Step | Repeat, ...] = attrs.field(converter=_step_items)
+    # Counted once from the children's own counts, so that sharing one child many times costs nothing.
+    _counts: _Counts = attrs.field(init=False, eq=False, repr=False, default=_Counts(0, 0, 0))
 
     @count.validator
     def _check_count(self, _attribute: object, count: int) -> None:
@@ -267,22 +312,29 @@ class Repeat:
         if not steps:
             raise ValidationError("Repeat.steps", steps, "must hold at least one step")
         _items_of("Repeat.steps", Step, Repeat)(self, _attribute, steps)
-        if self.depth > MAX_REPEAT_DEPTH:
-            raise ValidationError("Repeat.steps", self.depth, f"repeats may nest at most {MAX_REPEAT_DEPTH} deep")
+        inner = _count(self.steps)
+        counts = _Counts(inner.depth + 1, inner.segments * self.count, inner.steps + 1)
+        _check_budget("Repeat.steps", counts, MAX_WORKOUT_SEGMENTS)
+        object.__setattr__(self, "_counts", counts)
 
     @property
     def depth(self) -> int:
         """1 for a repeat of plain steps, one more for each level of repeats inside it."""
-        return 1 + max((item.depth for item in self.steps if isinstance(item, Repeat)), default=0)
+        return self._counts.depth
 
     @property
     def segment_count(self) -> int:
         """How many segments this repeat expands to."""
-        return self.count * _segment_count(self.steps)
+        return self._counts.segments
+
+    @property
+    def step_count(self) -> int:
+        """How many steps and repeats it holds as written, itself included (shared children counted each time)."""
+        return self._counts.steps
 
 
 def _segment_count(items: Iterable[Step | Repeat]) -> int:
-    return sum(item.segment_count if isinstance(item, Repeat) else 1 for item in items)
+    return _count(items).segments
 
 
 @attrs.frozen
@@ -296,15 +348,26 @@ class Workout:
     name: str = attrs.field(validator=_name("Workout.name"))
     steps: tuple[Step | Repeat, ...] = attrs.field(converter=_step_items)
     description: str = attrs.field(default="", validator=_description("Workout.description"))
+    _counts: _Counts = attrs.field(init=False, eq=False, repr=False, default=_Counts(0, 0, 0))
 
     @steps.validator
     def _check_steps(self, _attribute: object, steps: tuple[object, ...]) -> None:
         if not steps:
             raise ValidationError("Workout.steps", steps, "a workout needs at least one step")
         _items_of("Workout.steps", Step, Repeat)(self, _attribute, steps)
-        count = _segment_count(self.steps)
-        if count > MAX_SEGMENTS:
-            raise ValidationError("Workout.steps", count, f"expands to more than {MAX_SEGMENTS} segments")
+        counts = _count(self.steps)
+        _check_budget("Workout.steps", counts, MAX_WORKOUT_SEGMENTS)
+        object.__setattr__(self, "_counts", counts)
+
+    @property
+    def segment_count(self) -> int:
+        """How many walked segments the workout expands to (counted once, without expanding)."""
+        return self._counts.segments
+
+    @property
+    def step_count(self) -> int:
+        """How many steps and repeats the workout holds as written (shared children counted each time)."""
+        return self._counts.steps
 
     # The timeline is derived data: computed once on first use (attrs supports cached_property on slots).
     @functools.cached_property
@@ -423,6 +486,17 @@ class Plan:
         if not 1 <= len(weeks) <= MAX_WEEKS:
             raise ValidationError("Plan.weeks", len(weeks), f"a plan holds 1 to {MAX_WEEKS} weeks")
         _items_of("Plan.weeks", Week)(self, _attribute, weeks)
+        segments = steps = 0
+        for week in self.weeks:
+            for session in week.sessions:
+                counts = session.workout._counts
+                segments, steps = segments + counts.segments, steps + counts.steps
+        _check_budget("Plan.weeks", _Counts(0, segments, steps), MAX_DOCUMENT_SEGMENTS)
+
+    @property
+    def segment_count(self) -> int:
+        """How many walked segments every session together expands to (counted, not expanded)."""
+        return sum(session.workout.segment_count for _, _, session in self.sessions())
 
     @level.validator
     def _check_level(self, _attribute: object, level: object) -> None:
@@ -445,6 +519,15 @@ class Plan:
             return
         if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
             raise ValidationError("Plan.start", start, "must be a datetime.date or None")
+        first, last = PLAN_DATE_RANGE
+        days = 7 * len(self.weeks) - 1
+        if not first <= start <= last - dt.timedelta(days=days):
+            raise ValidationError(
+                "Plan.start",
+                start.isoformat(),
+                f"a plan must start on or after {first} and end by {last}; this {len(self.weeks)}-week plan "
+                f"must start by {last - dt.timedelta(days=days)}",
+            )
         for number, week in enumerate(self.weeks, start=1):
             offsets = [_day_offset(start, s.weekday) for s in week.sessions if s.weekday is not None]
             if offsets != sorted(offsets):

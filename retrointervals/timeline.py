@@ -11,7 +11,9 @@ from fractions import Fraction
 
 import attrs
 
-from retrointervals.model import Direction, Repeat, Step
+from retrointervals.errors import ValidationError
+from retrointervals.limits import MAX_DOCUMENT_SEGMENTS
+from retrointervals.model import Direction, Repeat, Step, _segment_count
 from retrointervals.units import Distance, Duration
 
 __all__ = ["Segment", "Totals", "expand", "flatten"]
@@ -62,8 +64,26 @@ def _unrolled(
             yield item, (*path, index), repetitions
 
 
+def _check_budget(function: str, steps: Sequence[Step | Repeat]) -> None:
+    """Refuse, from the counts cached on the repeats, steps that would expand beyond the document budget."""
+    for index, item in enumerate(steps):
+        if not isinstance(item, Step | Repeat):
+            raise ValidationError(f"{function}.steps[{index}]", item, "must be a Step or Repeat")
+    count = _segment_count(steps)
+    if count > MAX_DOCUMENT_SEGMENTS:
+        raise ValidationError(
+            f"{function}.steps", count, f"expands to more than {MAX_DOCUMENT_SEGMENTS} walked segments (the limit)"
+        )
+
+
 def expand(steps: Sequence[Step | Repeat]) -> tuple[Segment, ...]:
-    """Expand steps and (nested) repeats into consecutive segments, starting at time and distance zero."""
+    """Expand steps and (nested) repeats into consecutive segments, starting at time and distance zero.
+
+    Raises:
+        ValidationError: The steps would expand to more than ``limits.MAX_DOCUMENT_SEGMENTS`` segments (checked
+            from counts before anything is expanded).
+    """
+    _check_budget("expand", steps)
     segments: list[Segment] = []
     clock = odometer = Fraction(0)
     for step, path, repetitions in _unrolled(steps):
@@ -118,7 +138,12 @@ def flatten(steps: Sequence[Step | Repeat], max_depth: int) -> tuple[Step | Repe
     timeline. Formats that cannot nest (ZWO, QZ) or cannot repeat call this instead of expanding repeats themselves.
     """
     if max_depth < 0:
-        raise ValueError(f"max_depth must be 0 or more, not {max_depth}")
+        raise ValidationError("flatten.max_depth", max_depth, "must be a whole number, 0 or more")
+    _check_budget("flatten", steps)
+    return _flatten(steps, max_depth)
+
+
+def _flatten(steps: Sequence[Step | Repeat], max_depth: int) -> tuple[Step | Repeat, ...]:
     result: list[Step | Repeat] = []
     for item in steps:
         if not isinstance(item, Repeat):
@@ -126,5 +151,5 @@ def flatten(steps: Sequence[Step | Repeat], max_depth: int) -> tuple[Step | Repe
         elif max_depth == 0:
             result.extend(step for step, _, _ in _unrolled([item]))
         else:
-            result.append(Repeat(item.count, flatten(item.steps, max_depth - 1)))
+            result.append(Repeat(item.count, _flatten(item.steps, max_depth - 1)))
     return tuple(result)

@@ -23,6 +23,7 @@ from typing import TypeVar
 import attrs
 
 from retrointervals.errors import ValidationError
+from retrointervals.limits import MAX_MAGNITUDE, check_number
 
 __all__ = [
     "Distance",
@@ -77,19 +78,14 @@ class SpeedUnit(enum.Enum):
 
 
 def to_fraction(value: object, field: str) -> Fraction:
-    """Turn a user-supplied number into an exact fraction, refusing NaN, infinities and non-numbers.
+    """Turn a user-supplied number into an exact fraction, refusing NaN, infinities, non-numbers and giants.
 
-    A float becomes the decimal it prints as (``0.15`` -> 3/20), which is what the user typed.
+    A float becomes the decimal it prints as (``0.15`` -> 3/20), which is what the user typed. Magnitudes above
+    ``limits.MAX_MAGNITUDE`` are refused: no treadmill quantity comes near it.
     """
-    if type(value) is Fraction:  # the common case inside the library: already exact
+    if type(value) is Fraction and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # the common case inside the library
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
-        raise ValidationError(field, value, "must be a number")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValidationError(field, value, "must be a finite number")
-        return Fraction(repr(value))
-    return Fraction(value)
+    return check_number(field, value)
 
 
 def snap(value: Fraction, step: Fraction, rounding: Rounding, field: str, shown: object) -> int:
@@ -104,9 +100,25 @@ def snap(value: Fraction, step: Fraction, rounding: Rounding, field: str, shown:
         raise ValidationError(
             field,
             shown,
-            f"is not a multiple of {float(step):g}; pass rounding=Rounding.NEAREST (or DOWN, UP) to snap it",
+            f"is not a multiple of {float(step):g}",  # the constructors' ``rounding`` snaps it (see their docs)
         )
     return nearest
+
+
+def _on_grid(value: object, scale: int, rounding: Rounding) -> int | None:
+    """``n`` with ``n / scale == value`` for a plain int or float already on the grid, without Fractions.
+
+    The common case of every reader (``"speed_kmh": 4.5``); None sends anything else through the exact path. A
+    float counts as on the grid within the float noise ``Rounding.EXACT`` tolerates; only ``EXACT`` and
+    ``NEAREST`` take this path, as both give that grid point then.
+    """
+    if type(value) is int:
+        return value * scale if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE else None
+    if type(value) is float and rounding in (Rounding.EXACT, Rounding.NEAREST) and -1e6 < value < 1e6:
+        scaled = value * scale
+        nearest = round(scaled)
+        return nearest if abs(scaled - nearest) < 1e-9 else None
+    return None
 
 
 def _format_tenths(tenths: int) -> str:
@@ -142,17 +154,17 @@ class Speed:
             raise ValidationError("Speed", tenths, "tenths must be an int")
         lowest, highest = _SPEED_TENTHS[self.unit]
         if not lowest <= tenths <= highest:
-            raise ValidationError(
-                "Speed",
-                f"{_format_tenths(tenths)} {self.unit.value}",
-                "must be between 0.1 and 30 km/h",
-            )
+            shown = f"{_format_tenths(tenths)} {self.unit.value}" if abs(tenths) < MAX_MAGNITUDE else tenths
+            raise ValidationError("Speed", shown, "must be between 0.1 and 30 km/h")
 
     # --- constructors ---------------------------------------------------------------------------
 
     @classmethod
     def of(cls, value: Number, unit: SpeedUnit, rounding: Rounding = Rounding.EXACT) -> Speed:
         """A speed of ``value`` in ``unit``: a multiple of 0.1 unless ``rounding`` says how to snap it."""
+        tenths = _on_grid(value, 10, rounding)
+        if tenths is not None:
+            return cls(tenths, unit)
         field = f"Speed.{'kmh' if unit is SpeedUnit.KMH else 'mph'}"
         exact = to_fraction(value, field)
         return cls(snap(exact, _TENTH, rounding, field, value), unit)
@@ -290,11 +302,15 @@ class Incline:
         if isinstance(tenths, bool) or not isinstance(tenths, int):
             raise ValidationError("Incline", tenths, "tenths must be an int")
         if not _MIN_INCLINE_TENTHS <= tenths <= _MAX_INCLINE_TENTHS:
-            raise ValidationError("Incline", f"{_format_tenths(tenths)} %", "must be between -10 and +40 %")
+            shown = f"{_format_tenths(tenths)} %" if abs(tenths) < MAX_MAGNITUDE else tenths
+            raise ValidationError("Incline", shown, "must be between -10 and +40 %")
 
     @classmethod
     def percent(cls, value: Number, rounding: Rounding = Rounding.EXACT) -> Incline:
         """An incline in percent, e.g. ``Incline.percent(2.5)``; a multiple of 0.1 unless ``rounding`` is given."""
+        tenths = _on_grid(value, 10, rounding)
+        if tenths is not None:
+            return cls(tenths)
         return cls(snap(to_fraction(value, "Incline.percent"), _TENTH, rounding, "Incline.percent", value))
 
     @classmethod
@@ -317,7 +333,11 @@ Q = TypeVar("Q", bound="_Quantity")
 
 
 def _exact(value: Fraction | int) -> Fraction:
-    return to_fraction(value, "exact")
+    if type(value) is Fraction:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
+        raise ValidationError("Duration or Distance", value, "must be a number")
+    return check_number("Duration or Distance", value) if isinstance(value, float) else Fraction(value)
 
 
 @attrs.frozen(order=True)
@@ -329,7 +349,9 @@ class _Quantity:
     @exact.validator
     def _check_sign(self, _attribute: object, exact: Fraction) -> None:
         if exact < 0:
-            raise ValidationError(type(self).__name__, float(exact), "must not be negative")
+            raise ValidationError(type(self).__name__, exact, "must not be negative")
+        if exact.numerator > MAX_MAGNITUDE * exact.denominator:
+            raise ValidationError(type(self).__name__, exact, f"must be at most {MAX_MAGNITUDE:.0e}")
 
     @property
     def is_whole(self) -> bool:
@@ -372,6 +394,9 @@ class Duration(_Quantity):
     @classmethod
     def seconds(cls, value: Number, rounding: Rounding = Rounding.EXACT) -> Duration:
         """Whole seconds; a fractional number needs a ``rounding``."""
+        whole = _on_grid(value, 1, rounding)
+        if whole is not None:
+            return cls(whole)
         return cls(snap(to_fraction(value, "Duration.seconds"), Fraction(1), rounding, "Duration.seconds", value))
 
     @classmethod
@@ -383,7 +408,7 @@ class Duration(_Quantity):
     @classmethod
     def parse(cls, text: str) -> Duration:
         """Parse ``"90"``, ``"1:30"`` or ``"1:02:03"`` (hours, minutes, seconds)."""
-        match = _CLOCK.match(text.strip())
+        match = _CLOCK.match(text.strip()) if len(text) <= 20 else None
         if match is None:
             raise ValidationError("Duration.parse", text, "expected seconds, M:SS or H:MM:SS")
         hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
@@ -420,6 +445,9 @@ class Distance(_Quantity):
     @classmethod
     def metres(cls, value: Number, rounding: Rounding = Rounding.EXACT) -> Distance:
         """Whole metres; a fractional number needs a ``rounding``."""
+        whole = _on_grid(value, 1, rounding)
+        if whole is not None:
+            return cls(whole)
         return cls(snap(to_fraction(value, "Distance.metres"), Fraction(1), rounding, "Distance.metres", value))
 
     @classmethod

@@ -69,7 +69,7 @@ def test_plan_refuses_a_folder_that_is_not_empty_without_force(
 
 
 def test_plan_with_force_formats_and_mph(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "old.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "log.csv").write_text("x", encoding="utf-8")  # the walker's log: kept by --force
     status, out, _ = run(capsys, "plan", "--level", "rehab", "--speed", "2.2", "--unit", "mph", "--treadmill",
                          "mph", "--formats", "fit,json", "--out", str(tmp_path), "--force")  # fmt: skip
     assert status == 0

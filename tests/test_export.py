@@ -10,8 +10,8 @@ from hypothesis import given, settings
 
 from retrointervals import Plan, Speed, SpeedUnit, Workout
 from retrointervals import strategies as ris
-from retrointervals.errors import FormatError, OutputExistsError
-from retrointervals.export import ALL_FORMATS, export_plan
+from retrointervals.errors import ForeignFileError, FormatError, OutputExistsError
+from retrointervals.export import ALL_FORMATS, MANIFEST_NAME, export_plan
 from retrointervals.formats import Policy, load, plan_files
 from retrointervals.plans import generate_plan
 
@@ -71,6 +71,11 @@ def test_export_refuses_a_folder_that_is_not_empty_and_unknown_formats(tmp_path:
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
     with pytest.raises(FormatError, match="unknown format 'pdf'"):
         export_plan(plan, Path(tempfile.mkdtemp()) / "x", formats=["pdf"])
-    written = export_plan(plan, tmp_path, formats=["json"], overwrite=True)
+    # --force replaces only what this program wrote: a file of the user's stops it, and stays.
+    with pytest.raises(ForeignFileError, match=r"mine\.txt"):
+        export_plan(plan, tmp_path, formats=["json"], overwrite=True)
     assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep me"
+    (tmp_path / "mine.txt").unlink()
+    written = export_plan(plan, tmp_path, formats=["json"], overwrite=True)
     assert sorted(f.path.name for f in written) == ["README.txt", "plan.html", "plan.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME, "README.txt", "plan.html", "plan.json"]

@@ -15,6 +15,7 @@ from retrointervals import (
     Direction,
     Distance,
     Duration,
+    Incline,
     Level,
     Plan,
     Repeat,
@@ -103,7 +104,18 @@ BAD_INPUTS: list[tuple[str, Callable[[], object]]] = [
     ("Step.length", lambda: step(length=Duration.seconds(6 * 3600 + 1))),
     ("Step.length", lambda: step(length=Distance(2.5))),
     ("Step.length", lambda: step(length=60)),
-    ("Step.length", lambda: step(length=Distance(Fraction(10**403)))),  # absurd, but a clear error
+    ("Distance", lambda: step(length=Distance(Fraction(10**403)))),  # absurd, but a clear error
+    ("Distance", lambda: Distance(10**5000)),
+    ("Duration", lambda: Duration(-(10**5000))),
+    ("Duration.minutes", lambda: Duration.minutes(-1e308)),
+    ("Speed.kmh", lambda: Speed.kmh(10**5000)),
+    ("Speed.mph", lambda: Speed.mph(math.inf)),
+    ("Speed", lambda: Speed(10**5000)),
+    ("Incline", lambda: Incline(-(10**5000))),
+    ("Incline.percent", lambda: Incline.percent(math.nan)),
+    ("Distance.km", lambda: Distance.km(1e300)),
+    ("Duration.parse", lambda: Duration.parse("9" * 5000)),
+    ("Repeat.count", lambda: Repeat(10**5000, [step()])),
     ("Step.direction", lambda: step(direction="backward")),
     ("Step.kind", lambda: step(kind=None)),
     ("Step.speed", lambda: step(speed=2.0)),
@@ -129,7 +141,8 @@ BAD_INPUTS: list[tuple[str, Callable[[], object]]] = [
     ("Workout.name", lambda: workout(name="odd \ufffe")),  # XML files could not hold it
     ("Step.cue", lambda: step(cue="lone \ud800 surrogate")),
     ("Workout.steps", lambda: Workout("W", [])),
-    ("Workout.steps", lambda: Workout("W", [Repeat(99, [Repeat(99, [step(), step()])])])),
+    ("Repeat.steps", lambda: Workout("W", [Repeat(99, [Repeat(99, [step(), step()])])])),
+    ("Workout.steps", lambda: Workout("W", [Repeat(99, [Repeat(99, [step()])])] * 2)),
     ("Workout.description", lambda: Workout("W", [step()], "x" * 4001)),
     ("Session.workout", lambda: Session("W")),
     ("Session.weekday", lambda: Session(workout(), 2)),
@@ -143,6 +156,9 @@ BAD_INPUTS: list[tuple[str, Callable[[], object]]] = [
     ("Plan.level", lambda: Plan(name="P", weeks=[Week([Session(workout())])], level="rehab")),
     ("Plan.forward_speed", lambda: Plan(name="P", weeks=[Week([Session(workout())])], forward_speed=4.5)),
     ("Plan.start", lambda: Plan(name="P", weeks=[Week([Session(workout())])], start="2026-01-05")),
+    ("Plan.start", lambda: Plan(name="P", weeks=[Week([Session(workout())])], start=dt.date(9999, 12, 31))),
+    ("Plan.start", lambda: Plan(name="P", weeks=[Week([Session(workout())])], start=dt.date(1999, 12, 31))),
+    ("Plan.start", lambda: Plan(name="P", weeks=[Week([Session(workout())])] * 2, start=dt.date(2200, 12, 25))),
 ]
 
 

@@ -182,3 +182,35 @@ def test_distance_km_round_trip(metres: int) -> None:
     distance = Distance.metres(metres)
     assert Distance.km(distance.in_km) == distance
     assert Distance.miles(distance.in_miles) == distance
+
+
+_GRID_NUMBERS = (
+    st.integers(-(10**13), 10**13)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.floats(-400, 400).map(lambda x: round(x, 1))
+    | st.floats(-400, 400).map(lambda x: round(x, 1) + 1e-12)
+    | st.decimals(-400, 400, places=2).map(float)
+)
+
+
+@given(_GRID_NUMBERS, st.sampled_from(list(Rounding)))
+def test_the_grid_fast_path_gives_what_the_exact_path_gives(value: float, rounding: Rounding) -> None:
+    from retrointervals import units  # noqa: PLC0415
+
+    def outcome(make: object) -> object:
+        try:
+            return make()  # type: ignore[operator]
+        except ValidationError as error:
+            return error.field
+
+    for make in (
+        lambda: Speed.kmh(value, rounding),
+        lambda: Incline.percent(value, rounding),
+        lambda: Duration.seconds(value, rounding),
+        lambda: Distance.metres(value, rounding),
+    ):
+        fast = outcome(make)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(units, "_on_grid", lambda *_: None)
+            exact = outcome(make)
+        assert fast == exact

@@ -11,6 +11,7 @@ missing required fields, wrong types and unknown versions are refused with ``For
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -18,9 +19,11 @@ from contextlib import contextmanager
 from fractions import Fraction
 from typing import TypeVar
 
-from retrointervals._files import check_size, read_bounded, write_atomic
+from retrointervals._files import read_bounded, write_atomic
+from retrointervals._json import JSONValue, load_json
 from retrointervals.errors import FormatError, ValidationError
 from retrointervals.formats import Change, Encoded, Policy
+from retrointervals.limits import MAX_DOCUMENT_SEGMENTS, MAX_DOCUMENT_STEPS, check_date, echo
 from retrointervals.model import Direction, Level, Plan, Repeat, Session, Step, StepKind, Week, Weekday, Workout
 from retrointervals.treadmill import Treadmill
 from retrointervals.units import Distance, Duration, Incline, Rounding, Speed, SpeedUnit, snap, to_fraction
@@ -42,9 +45,11 @@ EXTENSION = ".json"
 
 #: JSON nesting of a valid document is bounded by the model's repeat depth; this is far beyond it.
 _MAX_JSON_DEPTH = 64
+#: Most JSON values (objects, arrays, numbers, strings...) a document may hold: a step is at most 9 values, so this
+#: is far above any document within the step budget, and far below what would exhaust memory while parsing.
+MAX_JSON_VALUES = 12 * MAX_DOCUMENT_STEPS + 100_000
 
 Document = Workout | Plan
-JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 E = TypeVar("E", Direction, StepKind, Level, SpeedUnit)
 
 
@@ -176,20 +181,7 @@ def from_json(text: str | bytes, source: str = "") -> Document:
         FormatError: The text is not valid JSON, not a retrointervals/1 document, or describes an invalid
             workout or plan; the message names the place (``$.workout.steps[2].speed_kmh``) and the problem.
     """
-    check_size(text, source or "input")
-    try:
-        data: JSONValue = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as error:
-        where = f"{source + ', ' if source else ''}line {error.lineno}, column {error.colno}"
-        raise FormatError(f"not valid JSON: {error.msg}", where) from None
-    except UnicodeDecodeError as error:
-        raise FormatError(f"not UTF-8 text: {error.reason} at byte {error.start}", source) from None
-    except RecursionError:
-        raise FormatError("JSON nested too deeply", source) from None
-    except _DuplicateKeyError as error:
-        raise FormatError(f"the key {error.key!r} appears twice in one object", source) from None
-    except ValueError as error:  # a NaN or Infinity literal
-        raise FormatError(str(error), source) from None
+    data = load_json(text, source, MAX_JSON_VALUES, f"of any document within the limit of {MAX_DOCUMENT_STEPS} steps")
     return _Decoder(source).document(data)
 
 
@@ -203,26 +195,14 @@ def read_bytes(data: bytes, source: str = "") -> Document:
     return from_json(data, source)
 
 
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        self.key = key
-        super().__init__(key)
+class _Missing(enum.Enum):
+    """No default: the field is required."""
+
+    MISSING = 0
 
 
-def _refuse_constant(name: str) -> JSONValue:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _unique_keys(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:
-    result: dict[str, JSONValue] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKeyError(key)
-        result[key] = value
-    return result
-
-
-_MISSING = object()
+_MISSING = _Missing.MISSING
+_T = TypeVar("_T")
 
 
 class _Object:
@@ -239,36 +219,43 @@ class _Object:
     def error(self, key: str | None, problem: str) -> FormatError:
         return FormatError(problem, f"{self.where}{self.path}{'.' + key if key else ''}")
 
-    def get(self, key: str, default: object = _MISSING) -> JSONValue:
+    def get(self, key: str) -> JSONValue:
+        """The value of a required field."""
         self.seen.add(key)
-        if key in self.data:
-            return self.data[key]
-        if default is _MISSING:
+        if key not in self.data:
             raise self.error(None, f"missing field {key!r}")
-        return default  # type: ignore[return-value]  # callers pass JSON-compatible defaults
+        return self.data[key]
 
-    def typed(self, key: str, kinds: tuple[type, ...], name: str, default: object = _MISSING) -> JSONValue:
-        value = self.get(key, default)
-        if value is default and default is not _MISSING:
-            return value
+    def present(self, key: str) -> bool:
+        """Whether an optional field is given (a null counts as not given); marks it as read."""
+        self.seen.add(key)
+        return self.data.get(key) is not None
+
+    def typed(self, key: str, kinds: tuple[type[_T], ...], name: str, default: _T | _Missing = _MISSING) -> _T:
+        if not isinstance(default, _Missing) and key not in self.data:
+            self.seen.add(key)
+            return default
+        value = self.get(key)
         if isinstance(value, bool) is not (bool in kinds) or not isinstance(value, kinds):
             raise self.error(key, f"expected {name}, got {_json_type(value)}")
+        if isinstance(value, float) and value in (float("inf"), float("-inf")):
+            raise self.error(key, "the number is too large")
         return value
 
-    def string(self, key: str, default: object = _MISSING) -> str:
-        return self.typed(key, (str,), "a string", default)  # type: ignore[return-value]
+    def string(self, key: str, default: str | _Missing = _MISSING) -> str:
+        return self.typed(key, (str,), "a string", default)
 
     def optional_string(self, key: str) -> str | None:
-        return None if self.get(key, None) is None else self.string(key)
+        return self.string(key) if self.present(key) else None
 
-    def number(self, key: str) -> int | float:
-        return self.typed(key, (int, float), "a number")  # type: ignore[return-value]
+    def number(self, key: str) -> float:
+        return self.typed(key, (int, float), "a number")
 
     def boolean(self, key: str, default: bool) -> bool:
-        return self.typed(key, (bool,), "true or false", default)  # type: ignore[return-value]
+        return self.typed(key, (bool,), "true or false", default)
 
     def array(self, key: str) -> list[JSONValue]:
-        return self.typed(key, (list,), "an array")  # type: ignore[return-value]
+        return self.typed(key, (list,), "an array")
 
     def choice(self, key: str, enum: type[E]) -> E:
         value = self.string(key)
@@ -276,7 +263,7 @@ class _Object:
             if member.value == value:
                 return member
         allowed = ", ".join(repr(member.value) for member in enum)
-        raise self.error(key, f"unknown value {value!r}; expected one of {allowed}")
+        raise self.error(key, f"unknown value {echo(value)}; expected one of {allowed}")
 
     def one_of(self, *keys: str) -> str:
         present = [key for key in keys if key in self.data]
@@ -287,7 +274,7 @@ class _Object:
     def finish(self) -> None:
         unknown = sorted(set(self.data) - self.seen)
         if unknown:
-            raise self.error(unknown[0], f"unknown field {unknown[0]!r}")
+            raise self.error(echo(unknown[0])[1:-1], f"unknown field {echo(unknown[0])}")
 
     def child(self, key: str) -> _Object:
         return _Object(self.get(key), f"{self.path}.{key}", self.where)
@@ -301,6 +288,9 @@ class _Decoder:
     def __init__(self, source: str) -> None:
         self.where = f"{source}: " if source else ""
         self.depth = 0
+        # Counted while structuring, so that a document beyond the budget is refused as soon as it passes it.
+        self.steps = 0
+        self.segments = 0
 
     @contextmanager
     def building(self, path: str) -> Iterator[None]:
@@ -312,11 +302,11 @@ class _Decoder:
 
     def document(self, data: JSONValue) -> Document:
         top = _Object(data, "$", self.where)
-        found = top.get("format", None)
+        found = top.get("format") if top.present("format") else None
         if found != FORMAT_ID:
             if found is None:
                 raise top.error(None, f'not a retrointervals document (no "format": "{FORMAT_ID}")')
-            raise top.error("format", f"unsupported format {found!r}; this version reads {FORMAT_ID!r}")
+            raise top.error("format", f"unsupported format {echo(found)}; this version reads {FORMAT_ID!r}")
         key = top.one_of("workout", "plan")
         reader: Callable[[_Object], Document] = self.workout if key == "workout" else self.plan
         result = reader(top.child(key))
@@ -334,6 +324,9 @@ class _Decoder:
         self.depth += 1
         if self.depth > _MAX_JSON_DEPTH:
             raise FormatError("repeats nested too deeply", f"{self.where}{path}")
+        self.steps += 1
+        if self.steps > MAX_DOCUMENT_STEPS:
+            raise FormatError(f"the document holds more than {MAX_DOCUMENT_STEPS} steps (the limit)", self.where + path)
         fields = _Object(data, path, self.where)
         if "repeat" in fields.data:
             count = fields.typed("repeat", (int,), "a whole number")
@@ -341,7 +334,7 @@ class _Decoder:
             fields.finish()
             self.depth -= 1
             with self.building(path):
-                return Repeat(count, steps)  # type: ignore[arg-type]  # checked by Repeat
+                return Repeat(count, steps)
         direction = fields.choice("direction", Direction)
         kind = fields.choice("kind", StepKind)
         length_key = fields.one_of("duration_s", "distance_m")
@@ -361,7 +354,7 @@ class _Decoder:
                 kind=kind,
                 length=length,
                 speed=speed,
-                incline=Incline.percent(incline),  # type: ignore[arg-type]  # checked by typed()
+                incline=Incline.percent(incline),
                 hold_handrails=handrails,
                 cue=cue,
                 until_lap=until_lap,
@@ -374,18 +367,24 @@ class _Decoder:
         steps = [self.item(value, path) for path, value in fields.children("steps")]
         fields.finish()
         with self.building(fields.path):
-            return Workout(name, steps, description)
+            workout = Workout(name, steps, description)
+        self.segments += workout.segment_count
+        if self.segments > MAX_DOCUMENT_SEGMENTS:
+            raise FormatError(
+                f"the document expands to more than {MAX_DOCUMENT_SEGMENTS} walked segments (the limit)",
+                self.where + fields.path,
+            )
+        return workout
 
     def plan(self, fields: _Object) -> Plan:
         name = fields.string("name")
         description = fields.string("description", "")
-        level_text = fields.get("level", None)
-        level = None if level_text is None else fields.choice("level", Level)
+        level = fields.choice("level", Level) if fields.present("level") else None
         forward_speed = None
         if "forward_speed_kmh" in fields.data or "forward_speed_mph" in fields.data:
             forward_speed = self.speed(fields, "forward_speed")
         start = self.date(fields, "start")
-        treadmill = self.treadmill(fields.child("treadmill")) if fields.get("treadmill", None) is not None else None
+        treadmill = self.treadmill(fields.child("treadmill")) if fields.present("treadmill") else None
         weeks = [self.week(_Object(value, path, self.where)) for path, value in fields.children("weeks")]
         fields.finish()
         with self.building(fields.path):
@@ -438,10 +437,8 @@ class _Decoder:
         text = fields.optional_string(key)
         if text is None:
             return None
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise fields.error(key, f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        with self.building(f"{fields.path}.{key}"):
+            return check_date("Plan.start", text)
 
     def week(self, fields: _Object) -> Week:
         label = fields.string("label", "")

@@ -8,21 +8,13 @@ finding. ``docs/progression.md`` explains them. A clinician can tighten or relax
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from fractions import Fraction
-from typing import TypeVar
 
 import attrs
 
-from retrointervals.errors import FormatError, ValidationError
 from retrointervals.model import Level
-from retrointervals.units import to_fraction
 
 __all__ = ["DEFAULT_RULES", "LevelRules", "ProgressionRules", "WeekSpec", "rules_from_json"]
-
-
-_T = TypeVar("_T")
 
 
 @attrs.frozen
@@ -302,52 +294,6 @@ def rules_from_json(text: str | bytes, source: str = "", base: ProgressionRules 
     Raises:
         FormatError: The text is not such an object, or names an unknown field or a value of the wrong kind.
     """
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise FormatError(f"not valid JSON: {error}", source) from None
-    if not isinstance(data, dict):
-        raise FormatError("expected a JSON object of rule settings", source)
-    levels = dict(base.levels)
-    for name, overrides in (data.pop("levels", None) or {}).items():
-        level = next((member for member in Level if member.value == name), None)
-        if level is None:
-            raise FormatError(f"unknown level {name!r}", f"{source}: levels")
-        levels[level] = _override(levels[level], overrides, f"{source}: levels.{name}", frozenset({"level", "table"}))
-    return attrs.evolve(_override(base, data, source, frozenset({"levels"})), levels=levels)
+    from retrointervals._rules_file import rules_from_json as read  # noqa: PLC0415 - it imports this module
 
-
-def _override(value: _T, overrides: object, where: str, fixed: frozenset[str]) -> _T:
-    if not isinstance(overrides, Mapping):
-        raise FormatError("expected an object of settings", where)
-    changes: dict[str, object] = {}
-    for key, given in overrides.items():
-        if key in fixed or not hasattr(value, key) or key.startswith("_"):
-            raise FormatError(f"unknown or fixed setting {key!r}", where)
-        changes[key] = _like(getattr(value, key), given, f"{where}.{key}")
-    try:
-        return attrs.evolve(value, **changes)  # type: ignore[misc]  # _T is an attrs class
-    except (TypeError, ValidationError) as error:
-        raise FormatError(str(error), where) from None
-
-
-def _like(current: object, given: object, where: str) -> object:
-    """``given`` converted to the kind of ``current`` (Fraction, int, bool, tuple of those, or None)."""
-    if isinstance(current, tuple):
-        if not isinstance(given, list) or len(given) != len(current):
-            raise FormatError(f"expected an array of {len(current)} values", where)
-        return tuple(_like(old, new, where) for old, new in zip(current, given, strict=True))
-    if given is None and current is None:
-        return None
-    if isinstance(current, bool):
-        if not isinstance(given, bool):
-            raise FormatError("expected true or false", where)
-        return given
-    if isinstance(current, int):
-        if type(given) is not int:
-            raise FormatError("expected a whole number", where)
-        return given
-    try:
-        return to_fraction(given, where)
-    except ValidationError:
-        raise FormatError("expected a number", where) from None
+    return read(text, source, base)
