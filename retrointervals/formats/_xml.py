@@ -6,7 +6,7 @@ every external load as a second line of defence), refuses any document with a DO
 "billion laughs"), keeps libxml2's depth and text-size limits (``huge_tree=False``), and turns every lxml error into
 ``FormatError`` with the line number.
 
-Writing: ``LimitReport`` applies a ``Policy`` (raise under STRICT, record a ``Change`` under LOSSY); ``decimal``
+Writing: ``LimitReport`` (the formats' one ``ChangeLog``) applies a ``Policy``; ``decimal``
 writes exact numbers; ``serialize`` gives the bytes of a document. (The model refuses text XML cannot hold, such as
 U+FFFF, so writers need no check of their own.)
 """
@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from fractions import Fraction
 
 from lxml import etree
 
 from retrointervals._files import check_size
-from retrointervals.errors import FormatError, FormatLimitError, ValidationError
-from retrointervals.formats import Change, Policy
+from retrointervals.errors import FormatError, Place, ValidationError
+from retrointervals.formats import ChangeLog
 
 __all__ = [
     "ElementReader",
@@ -51,6 +51,7 @@ _DOCTYPE_MARKERS = tuple(
 )
 _LXML_PLACE = re.compile(r", line (\d+), column (\d+)\s*$")
 _MAX_MAGNITUDE = 10**9
+_MAX_NUMBER_CHARACTERS = 64
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?\s*$")
 
 
@@ -85,24 +86,26 @@ class ElementReader:
     def __init__(self, source: str) -> None:
         self.source = source
 
-    def where(self, element: etree._Element) -> str:
+    def where(self, element: etree._Element) -> Place:
         """The file and line of ``element``."""
         return location(self.source, line_of(element))
 
-    @contextmanager
-    def building(self, element: etree._Element) -> Iterator[None]:
+    def building(self, element: etree._Element) -> AbstractContextManager[None]:
         """Report a model ``ValidationError`` at the line of the element being read."""
+        return self.building_at(self.where(element))
+
+    @contextmanager
+    def building_at(self, place: Place) -> Iterator[None]:
+        """Report a model ``ValidationError`` at ``place``."""
         try:
             yield
         except ValidationError as error:
-            raise FormatError(str(error), self.where(element)) from None
+            raise FormatError(str(error), place) from None
 
 
-def location(source: str, line: int | None) -> str:
-    """``"file.tcx, line 3"``, ``"line 3"`` or just the source, for ``FormatError.location``."""
-    if not line:
-        return source
-    return f"{source}, line {line}" if source else f"line {line}"
+def location(source: str, line: int | None) -> Place:
+    """The place of a line in a source (rendered ``"file.tcx, line 3"``)."""
+    return Place(source=source, line=line or None)
 
 
 def parse(data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = False) -> etree._Element:
@@ -135,7 +138,8 @@ def parse(data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = Fa
     except _MalformedError as error:
         found = _LXML_PLACE.search(error.message)
         message = error.message[: found.start()] if found else error.message
-        where = location(source, error.line) + (f", column {found.group(2)}" if found and error.line else "")
+        column = int(found.group(2)) if found and error.line else None
+        where = Place(source=source, line=error.line or None, column=column)
         raise FormatError(f"not well-formed XML: {message.strip()}", where) from None
     except _ExternalLoadRefusedError as error:
         raise FormatError(f"refused to load the external resource {error}", source) from None
@@ -243,15 +247,19 @@ def attributes(element: etree._Element) -> dict[str, str]:
     return {local_name(str(key)).lower(): str(value) for key, value in element.attrib.items()}
 
 
-def number(text: str, what: str, where: str) -> Fraction:
+def number(text: str, what: str, where: str | Place) -> Fraction:
     """A decimal number from a file as an exact fraction (``"0.95"`` is 19/20).
 
     Raises:
-        FormatError: ``text`` is not a plain decimal number.
+        FormatError: ``text`` is not a plain decimal number, or has more digits than any workout value needs
+            (checked before converting: Python refuses integers of over 4,300 digits).
     """
+    stripped = text.strip()
+    if len(stripped) > _MAX_NUMBER_CHARACTERS:
+        raise FormatError(f"{what} has {len(stripped)} characters, more than any workout number", where)
     if not _NUMBER.match(text):
         raise FormatError(f"{what} must be a number, not {text!r}", where)
-    value = Fraction(text.strip())
+    value = Fraction(stripped)
     if abs(value) > _MAX_MAGNITUDE:  # far beyond any workout value; keeps giant numbers out of the model
         raise FormatError(f"{what} is out of range: {text.strip()!r}", where)
     return value
@@ -278,28 +286,8 @@ def collapse(text: str) -> str:
 # --- writing helpers ---------------------------------------------------------------------------
 
 
-class LimitReport:
-    """Applies a writer's ``Policy`` to each thing a format cannot carry.
-
-    Under ``Policy.STRICT`` the first limit hit raises ``FormatLimitError``; under ``Policy.LOSSY`` each is
-    recorded as a ``Change`` and the writer carries on with the closest valid value.
-    """
-
-    def __init__(self, policy: Policy) -> None:
-        if not isinstance(policy, Policy):
-            raise TypeError(f"policy must be a Policy, not {policy!r}")
-        self.policy = policy
-        self.changes: list[Change] = []
-
-    def hit(self, where: str, limit: str, what: str) -> None:
-        """Record that ``where`` hits ``limit``; ``what`` says what the lossy write does about it.
-
-        Raises:
-            FormatLimitError: Under ``Policy.STRICT``.
-        """
-        if self.policy is Policy.STRICT:
-            raise FormatLimitError(where, limit)
-        self.changes.append(Change(where, what))
+#: The writers' name for the one ``ChangeLog`` (kept for compatibility).
+LimitReport = ChangeLog
 
 
 def decimal(value: Fraction, places: int) -> str:

@@ -36,14 +36,16 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from retrointervals._files import check_size, read_bounded
-from retrointervals.errors import FormatError, FormatLimitError, ValidationError
-from retrointervals.formats import Change, Encoded, Policy, write_workout_file
-from retrointervals.formats._conventions import (
-    NoteFields,
-    parse_step_label,
-    parse_step_note,
-    step_label,
-    step_note,
+from retrointervals.errors import FormatError, Place, ValidationError
+from retrointervals.formats import (
+    Change,
+    ChangeLog,
+    Decoded,
+    Encoded,
+    Policy,
+    ReadOptions,
+    steptext,
+    write_workout_file,
 )
 from retrointervals.formats._fit_profile import (
     FIT_EPOCH_UNIX_S,
@@ -70,6 +72,7 @@ from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
+    MAX_SEGMENTS,
     MAX_STEP_METRES,
     MAX_STEP_SECONDS,
     Direction,
@@ -89,6 +92,7 @@ __all__ = [
     "PRODUCT_ID",
     "SPEED_BAND_HALF_WIDTH_MM_S",
     "crc16",
+    "decode",
     "read",
     "read_bytes",
     "read_bytes_with_changes",
@@ -200,6 +204,7 @@ _INTENSITIES = {
     StepKind.COOLDOWN: Intensity.COOLDOWN.value,
 }
 _TIME = WktStepDuration.TIME.value
+_LAP = WktStepDuration.OPEN.value  # "open": the step ends on the lap button
 _DISTANCE = WktStepDuration.DISTANCE.value
 _REPEAT = WktStepDuration.REPEAT_UNTIL_STEPS_CMPLT.value
 _SPEED = WktStepTarget.SPEED.value
@@ -234,31 +239,18 @@ def _own_speed(low_mm_s: int, high_mm_s: int) -> Speed | None:
     return Speed(*grid) if grid is not None else None
 
 
-class _Limits:
-    """Applies the write policy to text that is longer than a FIT string can hold."""
-
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
-        self.changes: list[Change] = []
-
-    def text(self, text: str, what: str, where: str) -> bytes:
-        encoded = text.encode("utf-8")
-        if len(encoded) <= MAX_STRING_BYTES:
-            return encoded
-        if self.policy is Policy.STRICT:
-            raise FormatLimitError(
-                where,
-                f"FIT strings hold at most {MAX_STRING_BYTES} bytes of UTF-8; the {what} takes {len(encoded)}",
-            )
-        kept = encoded[:MAX_STRING_BYTES].decode("utf-8", "ignore")  # never cut a character in two
-        self.changes.append(
-            Change(
-                where,
-                f"{what} shortened from {len(text)} to {len(kept)} characters "
-                f"(FIT strings hold at most {MAX_STRING_BYTES} bytes of UTF-8)",
-            )
-        )
-        return kept.encode("utf-8")
+def _fit_text(log: ChangeLog, text: str, what: str, where: str) -> bytes:
+    """``text`` as FIT string bytes; longer than a FIT string holds: a change (cut at a character boundary)."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= MAX_STRING_BYTES:
+        return encoded
+    kept = encoded[:MAX_STRING_BYTES].decode("utf-8", "ignore")  # never cut a character in two
+    log.hit(
+        where,
+        f"FIT strings hold at most {MAX_STRING_BYTES} bytes of UTF-8; the {what} takes {len(encoded)}",
+        f"{what} shortened from {len(text)} to {len(kept)} characters",
+    )
+    return kept.encode("utf-8")
 
 
 def _fit_time(time_created: dt.datetime) -> int:
@@ -283,7 +275,7 @@ def _label_and_intensity() -> dict[tuple[str, str], tuple[bytes, int]]:
     for direction in Direction:
         for kind in StepKind:
             step = Step(direction=direction, kind=kind, length=Duration(1), speed=Speed(1))
-            table[direction.value, kind.value] = (step_label(step).encode("utf-8"), _INTENSITIES[kind])
+            table[direction.value, kind.value] = (steptext.label(step).encode("utf-8"), _INTENSITIES[kind])
     return table
 
 
@@ -291,7 +283,7 @@ _LABELS = _label_and_intensity()
 _NOTES = "step notes (direction, incline and cue)"
 
 
-def _step_rows(steps: Sequence[Step | Repeat], limits: _Limits, where: str) -> list[_Row]:
+def _step_rows(steps: Sequence[Step | Repeat], log: ChangeLog, where: str) -> list[_Row]:
     """The workout_step messages of the steps, in order; a repeat step follows the steps it repeats."""
     rows: list[_Row] = []
     labels = _LABELS
@@ -310,11 +302,11 @@ def _step_rows(steps: Sequence[Step | Repeat], limits: _Limits, where: str) -> l
                 continue
             step_number += 1
             label, intensity = labels[item.direction._value_, item.kind._value_]
-            note = step_note(item).encode("utf-8")
-            if len(note) > MAX_STRING_BYTES:
-                note = limits.text(step_note(item), _NOTES, f"{where}, step {step_number}")
+            note = _fit_text(log, steptext.note(item), _NOTES, f"{where}, step {step_number}")
             length = item.length
-            if isinstance(length, Duration):
+            if item.until_lap:  # ends on the lap button; the note carries the expected time
+                duration_type, duration_value = _LAP, INVALID_UINT32
+            elif isinstance(length, Duration):
                 duration_type, duration_value = _TIME, length.exact.numerator * 1000  # whole seconds -> ms
             else:
                 duration_type, duration_value = _DISTANCE, length.exact.numerator * 100  # whole metres -> cm
@@ -383,11 +375,11 @@ def write_workout(
         ValidationError: ``time_created`` is naive or outside the FIT date range.
     """
     fit_time = _fit_time(time_created)
-    limits = _Limits(policy)
+    log = ChangeLog(policy)
     where = f"workout {workout.name!r}"
-    name = limits.text(workout.name, "workout name", where)
-    description = limits.text(workout.description, "description", where) if workout.description else b""
-    rows = _step_rows(workout.steps, limits, where)
+    name = _fit_text(log, workout.name, "workout name", where)
+    description = _fit_text(log, workout.description, "description", where) if workout.description else b""
+    rows = _step_rows(workout.steps, log, where)
     content = _workout_records(name, description, len(rows)) + _step_records(rows)
     # The serial number identifies the file to a device; deriving it from the content keeps it reproducible and
     # gives different workouts different serials (uint32z: 0 is invalid).
@@ -399,7 +391,7 @@ def write_workout(
     header = _HEADER.pack(_HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, data_size, b".FIT")
     data = b"".join((header, crc16(header).to_bytes(2, "little"), _FILE_ID_DEFINITION, file_id, content))
     data += crc16(data).to_bytes(2, "little")  # the file CRC covers the header too
-    return Encoded(data, tuple(limits.changes))
+    return Encoded(data, tuple(log.changes))
 
 
 def write(
@@ -449,7 +441,7 @@ class _Messages(NamedTuple):
 _WANTED = frozenset({MesgNum.FILE_ID.value, MesgNum.WORKOUT.value, MesgNum.WORKOUT_STEP.value})
 
 
-def _check_crcs(data: bytes, where: str) -> None:
+def _check_crcs(data: bytes, source: str) -> None:
     """Check the header and file CRCs of the (first) FIT file with our table-driven ``crc16``.
 
     fitdecode computes CRCs one byte at a time in Python, which is about a third of its decoding time. Input
@@ -463,18 +455,18 @@ def _check_crcs(data: bytes, where: str) -> None:
         if stored and crc16(data[:12]) != stored:  # 0x0000 means "no header CRC" (legal)
             raise FormatError(
                 f"CRC mismatch: the file is damaged (header CRC 0x{stored:04X}, computed 0x{crc16(data[:12]):04X})",
-                f"{where}byte 0",
+                Place(source, offset=0),
             )
     end = header_size + int.from_bytes(data[4:8], "little")
     if len(data) >= end + 2 and crc16(data[: end + 2]) != 0:  # data followed by its CRC checks to 0
         stored = int.from_bytes(data[end : end + 2], "little")
         raise FormatError(
             f"CRC mismatch: the file is damaged (file CRC 0x{stored:04X}, computed 0x{crc16(data[:end]):04X})",
-            f"{where}byte {end}",
+            Place(source, offset=end),
         )
 
 
-def _decode(data: bytes, where: str) -> _Messages:
+def _decode(data: bytes, source: str) -> _Messages:
     """Decode every frame with fitdecode (CRCs checked), keeping the messages a workout needs.
 
     The whole file is decoded before its type is looked at, so a damaged file reports the damage.
@@ -482,9 +474,9 @@ def _decode(data: bytes, where: str) -> _Messages:
     import fitdecode  # noqa: PLC0415 - only reading needs fitdecode; writers skip its import time
 
     if data and data[0] not in (12, _HEADER_SIZE):  # fitdecode would fail obscurely on other sizes
-        raise FormatError(f"not a FIT file: the header size is {data[0]} bytes, not 12 or 14", f"{where}byte 0")
+        raise FormatError(f"not a FIT file: the header size is {data[0]} bytes, not 12 or 14", Place(source, offset=0))
 
-    _check_crcs(data, where)
+    _check_crcs(data, source)
     stream = io.BytesIO(data)
     start = 0  # where the frame being decoded starts
     kept: list[tuple[int, Any]] = []  # (offset, fitdecode data message), converted after decoding
@@ -522,15 +514,15 @@ def _decode(data: bytes, where: str) -> _Messages:
         ValueError,
         Warning,  # only when the caller's warning filters turn warnings into errors
     ) as error:
-        raise FormatError(_explain(error, fitdecode), f"{where}byte {start}") from None
+        raise FormatError(_explain(error, fitdecode), Place(source, offset=start)) from None
     if stopped:
-        raise FormatError(stopped, f"{where}byte {start}")
+        raise FormatError(stopped, Place(source, offset=start))
     if headers > 1:
         raise FormatError(
-            "a second FIT file is chained after the first; a workout file holds one", f"{where}byte {chained_at}"
+            "a second FIT file is chained after the first; a workout file holds one", Place(source, offset=chained_at)
         )
     if not headers:
-        raise FormatError("empty input: not a FIT file", f"{where}byte 0")
+        raise FormatError("empty input: not a FIT file", Place(source, offset=0))
     messages: dict[int, list[_Message]] = {number: [] for number in _WANTED}
     for offset, frame in kept:
         messages[frame.global_mesg_num].append(_native_fields(frame, offset))
@@ -614,14 +606,6 @@ def _speed_in(mps: Fraction, unit: SpeedUnit) -> Speed | None:
         return None
 
 
-def _parse_note(text: str) -> NoteFields | None:
-    """The note convention's fields, or None for other text (including an incline outside the model's range)."""
-    try:
-        return parse_step_note(text)
-    except ValidationError:
-        return None
-
-
 def _enum_name(enum_type: type[WktStepDuration] | type[WktStepTarget], value: int | None) -> str:
     if value is None:
         return "none"
@@ -632,33 +616,27 @@ def _enum_name(enum_type: type[WktStepDuration] | type[WktStepTarget], value: in
 
 
 class _Builder:
-    """Turns decoded messages into a Workout, applying the read policy to what the model cannot hold."""
+    """Turns decoded messages into a Workout, reporting every change to the read's ``ChangeLog``."""
 
-    def __init__(self, messages: _Messages, source: str, policy: Policy, default_speed: Speed) -> None:
+    def __init__(self, messages: _Messages, source: str, options: ReadOptions) -> None:
         self.messages = messages
         self.source = source
-        self.where = f"{source}, " if source else ""
-        self.policy = policy
-        self.default_speed = default_speed
-        self.changes: list[Change] = []
+        self.options = options
+        self.log = ChangeLog(options.policy)
         file_id = messages.file_id.fields if messages.file_id else {}
         self.ours = (
             _int(file_id, FileIdField.MANUFACTURER) == Manufacturer.DEVELOPMENT
             and _int(file_id, FileIdField.PRODUCT) == PRODUCT_ID
         )
 
-    def lose(self, where: str, what: str, limit: str) -> None:
-        """Record a lossy change, or refuse under STRICT."""
-        if self.policy is Policy.STRICT:
-            raise FormatLimitError(
-                where, limit, hint="read with the lossy policy to get the closest workout and the list of changes"
-            )
-        self.changes.append(Change(where, f"{limit}: {what}"))
+    def at(self, offset: int, path: str | None = None) -> Place:
+        """The place of a message: its byte offset, and which message it is."""
+        return Place(self.source, offset=offset, path=path)
 
     def workout(self) -> Workout:
         messages = self.messages
         if messages.file_id is None:
-            raise FormatError("no file_id message: not a FIT workout file", f"{self.where}byte 0")
+            raise FormatError("no file_id message: not a FIT workout file", self.at(0))
         file_type = _int(messages.file_id.fields, FileIdField.TYPE)
         if file_type != FileType.WORKOUT:
             shown = str(messages.file_id.shown.get(FileIdField.TYPE)) if file_type is not None else "untyped"
@@ -666,16 +644,18 @@ class _Builder:
                 shown = f"type {shown}"
             raise FormatError(
                 f"this is a FIT {shown} file, not a workout file (file_id.type is {file_type}, a workout is 5)",
-                f"{self.where}byte {messages.file_id.offset}",
+                self.at(messages.file_id.offset),
             )
         if not messages.workouts:
             raise FormatError("no workout message in this workout file", self.source)
         if len(messages.workouts) > 1:
-            raise FormatError("more than one workout message", f"{self.where}byte {messages.workouts[1].offset}")
+            raise FormatError("more than one workout message", self.at(messages.workouts[1].offset))
         if not messages.steps:
             raise FormatError("the workout has no steps (no workout_step message)", self.source)
+        if len(messages.steps) > MAX_SEGMENTS:
+            raise FormatError(f"the workout has more than {MAX_SEGMENTS} steps", self.at(messages.steps[0].offset))
         header = messages.workouts[0]
-        where = f"{self.where}workout message (byte {header.offset})"
+        where = self.at(header.offset, "workout")
         name = self.clean(_text(header.fields, WorkoutField.WKT_NAME) or "", MAX_NAME_LENGTH, "workout name", where)
         description = self.clean(
             _text(header.fields, WorkoutField.WKT_DESCRIPTION) or "",
@@ -699,7 +679,7 @@ class _Builder:
         if sorted(index for index in indexes if index is not None) != list(range(len(steps))):
             raise FormatError(
                 f"workout_step message_index values are not 0 to {len(steps) - 1}, each once",
-                f"{self.where}byte {steps[0].offset}",
+                self.at(steps[0].offset),
             )
         by_index = dict(zip(indexes, steps, strict=True))
         return [by_index[index] for index in range(len(steps))]
@@ -708,7 +688,7 @@ class _Builder:
         """Rebuild the (nested) repeats: each repeat step closes the items that start at or after its target."""
         items: list[tuple[int, Step | Repeat]] = []  # (message_index of the item's first step, item)
         for index, message in enumerate(steps):
-            where = f"{self.where}workout_step {index} (byte {message.offset})"
+            where = self.at(message.offset, f"workout_step {index}")
             duration_type = _int(message.fields, WorkoutStepField.DURATION_TYPE)
             if duration_type not in _REPEATS:
                 items.append((index, self.step(message.fields, where)))
@@ -734,77 +714,86 @@ class _Builder:
                 raise FormatError(str(error), where) from None
         return [item for _, item in items]
 
-    def repeat_count(self, fields: dict[int, object], duration_type: int | None, where: str) -> int:
+    def repeat_count(self, fields: dict[int, object], duration_type: int | None, where: Place) -> int:
         count = _int(fields, WorkoutStepField.TARGET_VALUE)
         if duration_type != WktStepDuration.REPEAT_UNTIL_STEPS_CMPLT:
-            self.lose(
+            self.log.hit(
                 where,
-                "read as one pass of the repeated steps",
                 f"the model repeats a fixed number of times, not '{_enum_name(WktStepDuration, duration_type)}'",
+                "read as one pass of the repeated steps",
             )
             return 1
         if count is None or count < 1:
-            self.lose(where, "read as one pass of the repeated steps", f"the repeat count is {count}")
+            self.log.hit(where, f"the repeat count is {count}", "read as one pass of the repeated steps")
             return 1
         if count > MAX_REPEAT_COUNT:
-            self.lose(
+            self.log.hit(
                 where,
-                f"read as {MAX_REPEAT_COUNT} repetitions",
                 f"the model repeats at most {MAX_REPEAT_COUNT} times, not {count}",
+                f"read as {MAX_REPEAT_COUNT} repetitions",
             )
             return MAX_REPEAT_COUNT
         return count
 
-    def step(self, fields: dict[int, object], where: str) -> Step:
+    def step(self, fields: dict[int, object], where: Place) -> Step:
         name = _text(fields, WorkoutStepField.WKT_STEP_NAME)
         notes = _text(fields, WorkoutStepField.NOTES)
-        label = parse_step_label(name) if name else None
-        note = _parse_note(notes) if notes else None
         intensity = _int(fields, WorkoutStepField.INTENSITY)
-        if label is not None:
-            direction, kind = label
-        else:
-            direction = note.direction if note is not None else Direction.FORWARD
-            kind = _KINDS.get(intensity, StepKind.ACTIVE) if intensity is not None else StepKind.ACTIVE
-        # Foreign names and notes become the cue; our own names are labels and our notes carry the cue.
-        parts = [] if label is not None or name is None else [name]
-        if note is not None:
-            parts.extend([note.cue] if note.cue else [])
-        elif notes is not None:
-            parts.append(notes)
-        cue = self.clean(": ".join(parts), MAX_CUE_LENGTH, "cue", where)
+        text = steptext.decode(
+            name,
+            notes,
+            kind=_KINDS.get(intensity, StepKind.ACTIVE) if intensity is not None else StepKind.ACTIVE,
+            where=where,
+            log=self.log,
+        )
+        cue = self.clean(text.cue or "", MAX_CUE_LENGTH, "cue", where)
+        length, until_lap = self.length(fields, where, text)
         try:
             return Step(
-                direction=direction,
-                kind=kind,
-                length=self.length(fields, where),
+                direction=text.direction,
+                kind=text.kind,
+                length=length,
                 speed=self.speed(fields, where),
-                incline=note.incline if note is not None else Incline.flat(),
-                hold_handrails=note.hold_handrails if note is not None else False,
+                incline=text.incline if text.incline is not None else Incline.flat(),
+                hold_handrails=text.hold_handrails,
                 cue=cue if cue.strip() else None,
+                until_lap=until_lap,
+                belt_stopped=until_lap and text.belt_stopped,
             )
         except ValidationError as error:
             raise FormatError(str(error), where) from None
 
-    def length(self, fields: dict[int, object], where: str) -> Duration | Distance:
+    def length(
+        self, fields: dict[int, object], where: Place, text: steptext.StepText
+    ) -> tuple[Duration | Distance, bool]:
+        """The step's length, and whether it ends on the lap button."""
         duration_type = _int(fields, WorkoutStepField.DURATION_TYPE)
         value = _int(fields, WorkoutStepField.DURATION_VALUE)
-        if duration_type not in (_TIME, _DISTANCE) or value is None:
-            self.lose(
+        if duration_type == _LAP:
+            if text.note is not None and text.note.lap_expected is not None:
+                return text.note.lap_expected, True
+            self.log.hit(
                 where,
-                f"used {DEFAULT_LENGTH.in_seconds:g} s instead",
+                "the step ends on the lap button (open duration) without an expected time",
+                f"used {DEFAULT_LENGTH.in_seconds:g} s as its expected time",
+            )
+            return DEFAULT_LENGTH, True
+        if duration_type not in (_TIME, _DISTANCE) or value is None:
+            self.log.hit(
+                where,
                 f"the model ends a step after a time or a distance, not '{_enum_name(WktStepDuration, duration_type)}'"
                 + (" without a value" if duration_type in (_TIME, _DISTANCE) else ""),
+                f"used {DEFAULT_LENGTH.in_seconds:g} s instead",
             )
-            return DEFAULT_LENGTH
+            return DEFAULT_LENGTH, False
         if duration_type == _TIME:
             whole_s, rest = divmod(value, 1000)
             if not rest and 1 <= whole_s <= MAX_STEP_SECONDS:
-                return Duration(whole_s)
+                return Duration(whole_s), False
         else:
             whole_m, rest = divmod(value, 100)
             if not rest and 1 <= whole_m <= MAX_STEP_METRES:
-                return Distance(whole_m)
+                return Distance(whole_m), False
         unit, words, scale, limit, kind = (
             ("s", "seconds", 1000, MAX_STEP_SECONDS, Duration)
             if duration_type == _TIME
@@ -813,121 +802,118 @@ class _Builder:
         exact = Fraction(value, scale)
         whole = min(max(math.floor(exact + Fraction(1, 2)), 1), limit)
         if whole != exact:
-            self.lose(
+            self.log.hit(
                 where,
-                f"used {whole} {unit} instead",
                 f"step lengths are whole {words} from 1 to {limit}, not {float(exact):g} {unit}",
+                f"used {whole} {unit} instead",
             )
-        return kind(whole)
+        return kind(whole), False
 
-    def speed(self, fields: dict[int, object], where: str) -> Speed:
+    def no_speed(self, where: Place, why: str) -> Speed:
+        """The given speed for a step without a usable speed target (a change), or a refusal that asks for one."""
+        if self.options.speed is None:
+            self.log.hit(where, why, "needs a belt speed")  # under STRICT this refuses first
+            raise FormatError(f"{why}, and a treadmill step needs a belt speed", where, needs="speed")
+        self.log.hit(where, why, f"used the given speed {self.options.speed}")
+        return self.options.speed
+
+    def speed(self, fields: dict[int, object], where: Place) -> Speed:
         target = _int(fields, WorkoutStepField.TARGET_TYPE)
         zone = _int(fields, WorkoutStepField.TARGET_VALUE)
         low = _int(fields, WorkoutStepField.CUSTOM_TARGET_VALUE_LOW)
         high = _int(fields, WorkoutStepField.CUSTOM_TARGET_VALUE_HIGH)
-        use_default = f"used the default speed {self.default_speed} instead"
         if target != _SPEED:
-            self.lose(
-                where, use_default, f"the model holds a belt speed, not a '{_enum_name(WktStepTarget, target)}' target"
+            return self.no_speed(
+                where, f"the step has a '{_enum_name(WktStepTarget, target)}' target, not a belt speed"
             )
-            return self.default_speed
         if zone not in (0, None):
-            self.lose(where, use_default, f"the model holds a belt speed, not speed zone {zone} of the device")
-            return self.default_speed
+            return self.no_speed(where, f"the step targets speed zone {zone} of the device, not a belt speed")
         if low is None or high is None:
-            self.lose(where, use_default, "the speed target has no custom low and high values")
-            return self.default_speed
+            return self.no_speed(where, "the speed target has no custom low and high values")
         if self.ours:
             speed = _own_speed(low, high)
             if speed is not None:
                 return speed
-        return self.foreign_speed(low, high, where, use_default)
+        return self.foreign_speed(low, high, where)
 
-    def foreign_speed(self, low: int, high: int, where: str, use_default: str) -> Speed:
+    def foreign_speed(self, low: int, high: int, where: Place) -> Speed:
         """The centre of another tool's band, in the unit whose 0.1 grid it lies on (km/h when both or neither)."""
         centre = Fraction(low + high, 2000)
         shown = f"{float(centre):.3f} m/s"
         candidates = [speed for unit in SpeedUnit if (speed := _speed_in(centre, unit)) is not None]
         if not candidates:
-            self.lose(where, use_default, f"the speed target {shown} is outside the model's 0.1 to 30 km/h")
-            return self.default_speed
+            return self.no_speed(where, f"the speed target {shown} is outside the model's 0.1 to 30 km/h")
         for candidate in candidates:
             if abs(candidate.exact_mps - centre) * 1000 <= _SPEED_TOLERANCE_MM_S:
                 return candidate
         nearest = candidates[0]
-        self.lose(
-            where, f"used {nearest} instead", f"the speed target {shown} is not a multiple of 0.1 km/h or 0.1 mph"
+        self.log.hit(
+            where, f"the speed target {shown} is not a multiple of 0.1 km/h or 0.1 mph", f"used {nearest} instead"
         )
         return nearest
 
-    def clean(self, text: str, max_length: int, what: str, where: str, keep: str = "") -> str:
+    def clean(self, text: str, max_length: int, what: str, where: Place, keep: str = "") -> str:
         """Text the model accepts: control characters become spaces, and it is cut at ``max_length``."""
         if len(text) <= max_length and _CONTROL_CHARACTER.search(text) is None:
             return text  # the usual case, without a pass over every character
         cleaned = "".join(char if ord(char) >= 32 or char in keep else " " for char in text)
         if cleaned != text:
-            self.lose(
-                where,
-                "replaced them with spaces",
-                f"the {what} holds line breaks or control characters",
-            )
+            self.log.hit(where, f"the {what} holds line breaks or control characters", "replaced them with spaces")
         if len(cleaned) > max_length:
-            self.lose(
+            self.log.hit(
                 where,
-                f"shortened it to {max_length} characters",
                 f"the model's {what} holds at most {max_length} characters, not {len(cleaned)}",
+                f"shortened it to {max_length} characters",
             )
             cleaned = cleaned[:max_length]
         return cleaned
 
 
-def read_bytes_with_changes(
-    data: bytes, source: str = "", *, policy: Policy = Policy.STRICT, default_speed: Speed = DEFAULT_SPEED
-) -> tuple[Workout, tuple[Change, ...]]:
-    """Read a FIT workout file, and what had to change to fit the model.
+def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Decoded:
+    """Read a FIT workout file, with every change the read made to fit the model.
 
     Our own files read back exactly under either policy. Files from other tools often hold things the model
-    cannot: power, heart-rate or cadence targets, no target, open or heart-rate durations, conditional repeats,
-    fractional seconds. ``STRICT`` refuses those with ``FormatLimitError``; ``LOSSY`` reads the closest workout
-    (``default_speed``, ``DEFAULT_LENGTH``, one pass of a conditional repeat...) and lists every change.
-
-    Args:
-        data: The file's bytes (at most 16 MiB).
-        source: Where they came from (a file name), used in messages.
-        policy: ``STRICT`` or ``LOSSY``, as above.
-        default_speed: The belt speed a ``LOSSY`` read gives steps without a usable speed target.
-
-    Returns:
-        The workout, and the changes (always empty under ``STRICT``).
+    cannot: power, heart-rate or cadence targets, no target, heart-rate or calorie durations, conditional
+    repeats, fractional seconds. ``Policy.STRICT`` refuses those with ``FormatLimitError``; ``Policy.LOSSY`` reads
+    the closest workout (``options.speed`` for steps without a belt speed, ``DEFAULT_LENGTH`` for steps that end
+    on something else than time, distance or the lap button, one pass of a conditional repeat...) and lists every
+    change. An open duration is a step that ends on the lap button (``Step.until_lap``).
 
     Raises:
         FormatError: The bytes are not a sound FIT file (bad header, CRC mismatch, truncated, malformed: the
             message names the byte offset where decoding stopped), not a workout file (the message says what
-            type it is), or describe an impossible workout (a repeat that jumps forward...).
+            type it is), describe an impossible workout (a repeat that jumps forward...), or a step needs a belt
+            speed and ``options.speed`` is None (``needs == "speed"``).
         FormatLimitError: Under ``STRICT``, something the model cannot hold; the message names the step.
     """
     check_size(data, source or "input")
-    messages = _decode(bytes(data), f"{source}, " if source else "")
-    builder = _Builder(messages, source, policy, default_speed)
-    return builder.workout(), tuple(builder.changes)
+    builder = _Builder(_decode(bytes(data), source), source, options or ReadOptions())
+    return Decoded(builder.workout(), tuple(builder.log.changes))
 
 
-def read_bytes(
-    data: bytes, source: str = "", *, policy: Policy = Policy.STRICT, default_speed: Speed = DEFAULT_SPEED
-) -> Workout:
-    """Read a FIT workout file (see ``read_bytes_with_changes``, which also returns what a lossy read changed)."""
-    return read_bytes_with_changes(data, source, policy=policy, default_speed=default_speed)[0]
+def read_bytes(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Workout:
+    """Read a FIT workout file (see ``decode``, which also gives the changes)."""
+    workout = decode(data, source, options=options).document
+    assert isinstance(workout, Workout)  # noqa: S101 - a FIT workout file is one workout
+    return workout
+
+
+def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Workout:
+    """Read a FIT workout file from ``path`` (at most 16 MiB); see ``decode``."""
+    return read_bytes(read_bounded(path), str(path), options=options)
+
+
+def read_bytes_with_changes(
+    data: bytes, source: str = "", *, options: ReadOptions | None = None
+) -> tuple[Workout, tuple[Change, ...]]:
+    """``decode`` as a ``(workout, changes)`` pair (the older name of the same door)."""
+    decoded = decode(data, source, options=options)
+    assert isinstance(decoded.document, Workout)  # noqa: S101 - a FIT workout file is one workout
+    return decoded.document, decoded.changes
 
 
 def read_with_changes(
-    path: str | os.PathLike[str], *, policy: Policy = Policy.STRICT, default_speed: Speed = DEFAULT_SPEED
+    path: str | os.PathLike[str], *, options: ReadOptions | None = None
 ) -> tuple[Workout, tuple[Change, ...]]:
-    """Read a FIT workout file from ``path`` (at most 16 MiB), and what had to change to fit the model."""
-    return read_bytes_with_changes(read_bounded(path), str(path), policy=policy, default_speed=default_speed)
-
-
-def read(
-    path: str | os.PathLike[str], *, policy: Policy = Policy.STRICT, default_speed: Speed = DEFAULT_SPEED
-) -> Workout:
-    """Read a FIT workout file from ``path`` (see ``read_bytes_with_changes``)."""
-    return read_with_changes(path, policy=policy, default_speed=default_speed)[0]
+    """Read a FIT workout file from ``path`` with its changes, as a ``(workout, changes)`` pair."""
+    return read_bytes_with_changes(read_bounded(path), str(path), options=options)

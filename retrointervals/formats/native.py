@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from retrointervals._files import check_size, read_bounded, write_atomic
 from retrointervals.errors import FormatError, ValidationError
-from retrointervals.formats import Change, Encoded, Policy
+from retrointervals.formats import Change, Decoded, Encoded, Policy, ReadOptions
 from retrointervals.model import Direction, Level, Plan, Repeat, Session, Step, StepKind, Week, Weekday, Workout
 from retrointervals.treadmill import Treadmill
 from retrointervals.units import Distance, Duration, Incline, Rounding, Speed, SpeedUnit, snap, to_fraction
@@ -28,6 +28,7 @@ from retrointervals.units import Distance, Duration, Incline, Rounding, Speed, S
 __all__ = [
     "EXTENSION",
     "FORMAT_ID",
+    "decode",
     "from_json",
     "read",
     "read_bytes",
@@ -201,6 +202,12 @@ def read(path: str | os.PathLike[str]) -> Document:
 def read_bytes(data: bytes, source: str = "") -> Document:
     """Read a workout or plan from the bytes of a retrointervals JSON file."""
     return from_json(data, source)
+
+
+def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Decoded:
+    """The format door every module has: the document, and no changes (native JSON is lossless)."""
+    del options  # nothing to decide: the file says everything
+    return Decoded(from_json(data, source))
 
 
 class _DuplicateKeyError(ValueError):

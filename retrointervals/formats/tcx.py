@@ -34,6 +34,7 @@ with no absolute speed (no target, a heart-rate or cadence target, a predefined 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 import importlib.resources
 import os
@@ -41,18 +42,17 @@ import re
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 from lxml import etree
 
 from retrointervals import __version__
 from retrointervals._files import read_bounded, write_atomic
-from retrointervals.errors import FormatError, ValidationError
-from retrointervals.formats import Change, Encoded, Policy
-from retrointervals.formats._conventions import NoteFields, parse_step_label, parse_step_note, step_label, step_note
+from retrointervals.errors import FormatError, Place, ValidationError
+from retrointervals.formats import Change, ChangeLog, Decoded, Encoded, Policy, ReadOptions, steptext
 from retrointervals.formats._xml import (
     ElementReader,
-    LimitReport,
     attributes,
     children,
     collapse,
@@ -70,9 +70,9 @@ from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
+    MAX_SEGMENTS,
     MAX_SESSIONS_PER_WEEK,
     MAX_WEEKS,
-    Direction,
     Level,
     Plan,
     Repeat,
@@ -96,6 +96,7 @@ __all__ = [
     "PLAN_NAMESPACE",
     "SPEED_BAND",
     "SPORTS",
+    "decode",
     "read",
     "read_bytes",
     "validate",
@@ -137,6 +138,7 @@ _PART_LINE = re.compile(r"^part: (\d{1,3})/(\d{1,3})$")
 _STEP_LINE = re.compile(r"^step (\d{1,2})( mph)?: (.*)$")
 
 Document = Workout | Plan
+_Choice = TypeVar("_Choice", bound=enum.Enum)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -167,7 +169,7 @@ def write_workout(workout: Workout, *, policy: Policy = Policy.STRICT, sport: st
     Raises:
         FormatLimitError: Under ``Policy.STRICT``, naming the workout or step and the TCX limit.
     """
-    report = LimitReport(policy)
+    report = ChangeLog(policy)
     sport_name = _sport(sport)
     names = _Names(report)
     entries = _entries(workout, report, names, f"workout {workout.name!r}", code=None, dates=())
@@ -186,7 +188,7 @@ def write_plan(plan: Plan, *, policy: Policy = Policy.STRICT, sport: str = "Othe
     Raises:
         FormatLimitError: Under ``Policy.STRICT``, naming the session or step and the TCX limit.
     """
-    report = LimitReport(policy)
+    report = ChangeLog(policy)
     sport_name = _sport(sport)
     names = _Names(report)
     entries: list[_Entry] = []
@@ -236,6 +238,7 @@ def write(
     Returns:
         What a ``Policy.LOSSY`` write had to change (empty when nothing was lost).
     """
+    policy = Policy.of(policy)
     if isinstance(document, Plan):
         encoded = write_plan(document, policy=policy, sport=sport)
     elif isinstance(document, Workout):
@@ -287,7 +290,7 @@ def _split(items: tuple[Step | Repeat, ...]) -> list[tuple[Step | Repeat, ...]]:
 class _Names:
     """Chooses TCX workout names: at most 15 characters, single spaces, unique in the file."""
 
-    def __init__(self, report: LimitReport) -> None:
+    def __init__(self, report: ChangeLog) -> None:
         self.report = report
         self.used: set[str] = set()
 
@@ -319,7 +322,7 @@ def _fit(base: str, suffix: str) -> str:
 
 def _entries(
     workout: Workout,
-    report: LimitReport,
+    report: ChangeLog,
     names: _Names,
     where: str,
     *,
@@ -343,7 +346,7 @@ def _entries(
 
 
 def _document(
-    entries: Sequence[_Entry], sport: str, report: LimitReport, plan_element: etree._Element | None = None
+    entries: Sequence[_Entry], sport: str, report: ChangeLog, plan_element: etree._Element | None = None
 ) -> etree._Element:
     root = etree.Element(_tc("TrainingCenterDatabase"), nsmap={None: NAMESPACE, "xsi": XSI})  # type: ignore[dict-item]
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
@@ -374,7 +377,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, xsi_type: st
     return element
 
 
-def _workout_element(parent: etree._Element, entry: _Entry, sport: str, report: LimitReport) -> None:
+def _workout_element(parent: etree._Element, entry: _Entry, sport: str, report: ChangeLog) -> None:
     element = _sub(parent, "Workout")
     element.set("Sport", sport)
     _sub(element, "Name", entry.name)
@@ -405,7 +408,7 @@ def _notes(description: str, lines: list[str]) -> str:
 class _StepWriter:
     """Writes the step nodes of one ``<Workout>`` and collects the note lines of its steps."""
 
-    def __init__(self, where: str, report: LimitReport) -> None:
+    def __init__(self, where: str, report: ChangeLog) -> None:
         self.report = report
         self.where = where
         self.next_id = 1
@@ -425,7 +428,7 @@ class _StepWriter:
         where = f"{self.where}, step {step_id}"
         element = _sub(parent, tag, xsi_type="Step_t")
         _sub(element, "StepId", str(step_id))
-        _sub(element, "Name", step_label(item))
+        _sub(element, "Name", steptext.label(item))
         self.length(element, item, where)
         _sub(element, "Intensity", _INTENSITY[item.kind])
         zone = _sub(_sub(element, "Target", xsi_type="Speed_t"), "SpeedZone", xsi_type="CustomSpeedZone_t")
@@ -434,10 +437,13 @@ class _StepWriter:
         _sub(zone, "LowInMetersPerSecond", low)
         _sub(zone, "HighInMetersPerSecond", high)
         mph = item.speed.unit is SpeedUnit.MPH
-        if mph or item.hold_handrails or item.incline.tenths or item.cue:
-            self.lines.append(f"step {step_id}{' mph' if mph else ''}: {step_note(item)}")
+        if mph or item.hold_handrails or item.incline.tenths or item.cue or item.until_lap:
+            self.lines.append(f"step {step_id}{' mph' if mph else ''}: {steptext.note(item)}")
 
     def length(self, element: etree._Element, step: Step, where: str) -> None:
+        if step.until_lap:  # the expected time travels in the note line
+            _sub(element, "Duration", xsi_type="UserInitiated_t")
+            return
         whole = int(step.length.exact)
         unit = "seconds" if isinstance(step.length, Duration) else "metres"
         if whole > MAX_UNSIGNED_SHORT:  # the model's limits (6 h, 50 km) keep below this today
@@ -497,35 +503,43 @@ def validate(data: bytes) -> list[str]:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def read_bytes(data: bytes, source: str = "", *, default_speed: Speed | None = None) -> Document:
-    """Read the workouts of a TCX file: one workout gives a ``Workout``, several a ``Plan``.
+def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Decoded:
+    """Read the workouts of a TCX file with every change the read made (one workout: a ``Workout``; more: a ``Plan``).
 
     Args:
         data: The file's bytes.
         source: Where they came from (a file name), used in error messages and as a plan's name.
-        default_speed: The belt speed for steps whose file gives none (no target, heart rate, cadence, predefined
-            zones). Without it such steps are refused.
+        options: The policy, and the belt speed for steps whose file gives none (no target, heart rate,
+            cadence, predefined zones); without one such steps are refused.
 
     Raises:
-        FormatError: The file is not well-formed, not a TCX workout file, or holds a step retrointervals cannot
-            represent; the message names the line.
+        FormatError: The file is not well-formed, not a TCX workout file, holds a step retrointervals cannot
+            represent, or needs a belt speed (``needs == "speed"``); the message names the line.
+        FormatLimitError: Under ``Policy.STRICT``, the read would change something.
     """
     root = parse(data, source, allow_undeclared_prefixes=True)
-    return _Reader(source, default_speed).document(root)
+    reader = _Reader(source, options or ReadOptions())
+    document = reader.document(root)
+    return Decoded(document, tuple(reader.log.changes))
 
 
-def read(path: str | os.PathLike[str], *, default_speed: Speed | None = None) -> Document:
-    """Read a TCX file (at most 16 MiB); see ``read_bytes``."""
-    return read_bytes(read_bounded(path), source=str(path), default_speed=default_speed)
+def read_bytes(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Document:
+    """Read the workouts of a TCX file; see ``decode``, which also gives the changes."""
+    return decode(data, source, options=options).document
+
+
+def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Document:
+    """Read a TCX file (at most 16 MiB); see ``decode``."""
+    return read_bytes(read_bounded(path), str(path), options=options)
 
 
 @attrs.frozen
 class _Section:
-    """What our section of a workout's notes says."""
+    """What our section of a workout's notes says: the full name, the part, and each step's note and unit."""
 
     name: str | None = None
     part: tuple[int, int] | None = None
-    notes: dict[int, NoteFields] = attrs.field(factory=dict)
+    notes: dict[int, str] = attrs.field(factory=dict)
     mph: frozenset[int] = frozenset()
 
 
@@ -551,7 +565,7 @@ def _split_notes(notes: str) -> tuple[str, _Section]:
     description = head[:-2] if head else ""
     name = None
     part = None
-    step_notes: dict[int, NoteFields] = {}
+    step_notes: dict[int, str] = {}
     mph: set[int] = set()
     for line in notes[marker.end() :].split("\n")[1:]:
         if found := _NAME_LINE.match(line):
@@ -560,9 +574,7 @@ def _split_notes(notes: str) -> tuple[str, _Section]:
             part = (int(found.group(1)), int(found.group(2)))
         elif found := _STEP_LINE.match(line):
             step_id = int(found.group(1))
-            fields = parse_step_note(found.group(3))
-            if fields is not None:
-                step_notes[step_id] = fields
+            step_notes[step_id] = found.group(3)
             if found.group(2):
                 mph.add(step_id)
     return description, _Section(name, part, step_notes, frozenset(mph))
@@ -573,12 +585,24 @@ def _xsi_type(element: etree._Element) -> str | None:
     return local_name(value.strip()) if value else None
 
 
+#: How far the middle of our own speed band may be from the exact speed (it is written to 9 decimals).
+_BAND_TOLERANCE_MPS = Fraction(1, 10**6)
+#: The expected time a lossy read gives a lap-button step without one, and the time of steps that end on
+#: something else than time, distance or the lap button.
+DEFAULT_LENGTH = Duration(60)
+_ENDS = {
+    "HeartRateAbove_t": "when the heart rate rises above a value",
+    "HeartRateBelow_t": "when the heart rate falls below a value",
+    "CaloriesBurned_t": "after a number of calories",
+}
+
+
 class _Reader(ElementReader):
-    def __init__(self, source: str, default_speed: Speed | None) -> None:
+    def __init__(self, source: str, options: ReadOptions) -> None:
         super().__init__(source)
-        if default_speed is not None and not isinstance(default_speed, Speed):
-            raise ValidationError("default_speed", default_speed, "must be a Speed or None")
-        self.default_speed = default_speed
+        self.options = options
+        self.log = ChangeLog(options.policy)
+        self.steps = 0
 
     def document(self, root: etree._Element) -> Document:
         kind = local_name(str(root.tag))
@@ -608,8 +632,7 @@ class _Reader(ElementReader):
     def workout(self, element: etree._Element, index: int) -> _Read:
         tcx_name = collapse(text_of(first_child(element, "Name")) or "")
         notes = first_child(element, "Notes")
-        with self.building(notes if notes is not None else element):  # a note's incline may be out of range
-            description, section = _split_notes(text_of(notes) or "")
+        description, section = _split_notes(text_of(notes) or "")
         items: list[Step | Repeat] = []
         for step in children(element, "Step"):
             items.extend(self.item(step, section))
@@ -641,6 +664,9 @@ class _Reader(ElementReader):
         return int(value)
 
     def item(self, element: etree._Element, section: _Section) -> list[Step | Repeat]:
+        self.steps += 1
+        if self.steps > MAX_SEGMENTS:
+            raise FormatError(f"the file holds more than {MAX_SEGMENTS} steps", self.where(element))
         kind = _xsi_type(element)
         if kind is None:  # lenient: infer the type from the children
             repeat_like = first_child(element, "Repetitions") is not None or first_child(element, "Child") is not None
@@ -659,52 +685,70 @@ class _Reader(ElementReader):
         return [self.step(element, section)]
 
     def step(self, element: etree._Element, section: _Section) -> Step:
+        where = self.where(element)
         step_id_element = first_child(element, "StepId")
         step_id = self.whole(step_id_element, "StepId", element) if step_id_element is not None else 0
         shown = f"step {step_id}" if step_id else "a step"
         name = collapse(text_of(first_child(element, "Name")) or "")
-        label = parse_step_label(name) if name else None
-        note = section.notes.get(step_id) if label is not None else None
         intensity = (text_of(first_child(element, "Intensity")) or "").strip().lower()
-        direction, kind = (
-            label if label is not None else (Direction.FORWARD, _KIND_OF_INTENSITY.get(intensity, StepKind.ACTIVE))
+        text = steptext.decode(
+            name or None,
+            section.notes.get(step_id),
+            kind=_KIND_OF_INTENSITY.get(intensity, StepKind.ACTIVE),
+            where=where,
+            log=self.log,
         )
-        length = self.length(element, shown)
-        unit = SpeedUnit.MPH if step_id in section.mph and label is not None else SpeedUnit.KMH
+        length, until_lap = self.length(element, shown, text)
+        unit = SpeedUnit.MPH if step_id in section.mph else SpeedUnit.KMH
         speed = self.speed(element, shown, unit)
-        cue = note.cue if note is not None else (plain_text(name, MAX_CUE_LENGTH) if name and label is None else None)
         with self.building(element):
             return Step(
-                direction=note.direction if note is not None else direction,
-                kind=kind,
+                direction=text.direction,
+                kind=text.kind,
                 length=length,
                 speed=speed,
-                incline=note.incline if note is not None else Incline.flat(),
-                hold_handrails=note.hold_handrails if note is not None else False,
-                cue=cue,
+                incline=text.incline if text.incline is not None else Incline.flat(),
+                hold_handrails=text.hold_handrails,
+                cue=plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
+                until_lap=until_lap,
+                belt_stopped=until_lap and text.belt_stopped,
             )
 
-    def length(self, step: etree._Element, shown: str) -> Duration | Distance:
+    def length(self, step: etree._Element, shown: str, text: steptext.StepText) -> tuple[Duration | Distance, bool]:
+        """The step's length, and whether it ends on the lap button."""
         duration = first_child(step, "Duration")
         if duration is None:
             raise FormatError(f"{shown} has no <Duration>", self.where(step))
+        where = self.where(duration)
         kind = _xsi_type(duration)
         if kind is None:
             kind = "Time_t" if first_child(duration, "Seconds") is not None else "Distance_t"
-        with self.building(duration):
-            if kind == "Time_t":
-                value = self.number_in(duration, "Seconds")
-                return Duration.seconds(value, Rounding.NEAREST)
-            if kind == "Distance_t":
-                value = self.number_in(duration, "Meters")
-                return Distance.metres(value, Rounding.NEAREST)
-        ends = {
-            "HeartRateAbove_t": "when the heart rate rises above a value",
-            "HeartRateBelow_t": "when the heart rate falls below a value",
-            "CaloriesBurned_t": "after a number of calories",
-            "UserInitiated_t": "when the lap button is pressed",
-        }.get(kind, f"by {kind!r}")
-        raise FormatError(f"{shown} ends {ends}; a treadmill step needs a time or a distance", self.where(duration))
+        if kind in ("Time_t", "Distance_t"):
+            tag, unit, build = (
+                ("Seconds", "s", Duration.seconds) if kind == "Time_t" else ("Meters", "m", Distance.metres)
+            )
+            value = self.number_in(duration, tag)
+            with self.building(duration):
+                length: Duration | Distance = build(value, Rounding.NEAREST)
+            if length.exact != value:
+                self.log.hit(
+                    where, f"step lengths are whole {tag.lower()}", f"read {float(value):g} {unit} as {length}"
+                )
+            return length, False
+        if kind == "UserInitiated_t":
+            if text.note is not None and text.note.lap_expected is not None:
+                return text.note.lap_expected, True
+            self.log.hit(
+                where,
+                f"{shown} ends on the lap button without an expected time",
+                f"used {DEFAULT_LENGTH} as its expected time",
+            )
+            return DEFAULT_LENGTH, True
+        ends = _ENDS.get(kind, f"by {kind!r}")
+        self.log.hit(
+            where, f"{shown} ends {ends}; the model ends a step after a time or a distance", f"used {DEFAULT_LENGTH}"
+        )
+        return DEFAULT_LENGTH, False
 
     def number_in(self, parent: etree._Element, tag: str) -> Fraction:
         element = first_child(parent, tag)
@@ -730,16 +774,26 @@ class _Reader(ElementReader):
                 if zone_kind in (None, "CustomSpeedZone_t") and low is not None and high is not None:
                     low_mps = number(low.text or "", "LowInMetersPerSecond", self.where(low))
                     high_mps = number(high.text or "", "HighInMetersPerSecond", self.where(high))
-                    with self.building(zone):
-                        return Speed.from_mps((low_mps + high_mps) / 2, unit)
+                    return self.band_speed((low_mps + high_mps) / 2, unit, zone)
                 what = "a predefined speed zone of the watch's settings"
-        if self.default_speed is not None:
-            return self.default_speed
-        raise FormatError(
-            f"{shown} has {what}, but a treadmill step needs a belt speed; "
-            "pass default_speed=Speed.kmh(...) to read such steps at a speed you choose",
-            self.where(step),
-        )
+        where = self.where(step)
+        if self.options.speed is None:
+            self.log.hit(where, f"{shown} has {what}, not a belt speed", "needs a belt speed")
+            raise FormatError(f"{shown} has {what}, and a treadmill step needs a belt speed", where, needs="speed")
+        self.log.hit(where, f"{shown} has {what}, not a belt speed", f"used the given speed {self.options.speed}")
+        return self.options.speed
+
+    def band_speed(self, centre: Fraction, unit: SpeedUnit, zone: etree._Element) -> Speed:
+        """The speed in the middle of a band: ours is the exact speed; another tool's is rounded (a change)."""
+        with self.building(zone):
+            speed = Speed.from_mps(centre, unit)
+        if abs(speed.exact_mps - centre) > _BAND_TOLERANCE_MPS:
+            self.log.hit(
+                self.where(zone),
+                f"belt speeds are multiples of 0.1 {unit.value}",
+                f"read the band's middle, {float(centre):.4f} m/s, as {speed}",
+            )
+        return speed
 
     def plan_extension(self, root: etree._Element, read: list[_Read]) -> Plan | None:
         extensions = first_child(root, "Extensions")
@@ -773,19 +827,18 @@ class _Reader(ElementReader):
         description = text_of(first_child(element, "Description")) or ""
         treadmill_element = first_child(element, "Treadmill")
         treadmill = self.treadmill(treadmill_element) if treadmill_element is not None else None
+        where = self.where(element)
+        forward = None
+        if "forwardspeed" in found:
+            forward_unit = _choice(SpeedUnit, found.get("forwardspeedunit", "km/h"), "forwardSpeedUnit", where)
+            forward = Speed.of(number(found["forwardspeed"], "forwardSpeed", where), forward_unit)
         with self.building(element):
-            level = Level(found["level"]) if "level" in found else None
-            start = dt.date.fromisoformat(found["start"]) if "start" in found else None
-            forward = None
-            if "forwardspeed" in found:
-                forward_unit = SpeedUnit(found.get("forwardspeedunit", "km/h"))
-                forward = Speed.of(number(found["forwardspeed"], "forwardSpeed", self.where(element)), forward_unit)
             return Plan(
                 name=found.get("name", "") or "Plan",
                 weeks=weeks,
-                level=level,
+                level=_choice(Level, found["level"], "level", where) if "level" in found else None,
                 forward_speed=forward,
-                start=start,
+                start=_iso_date(found["start"], "start", where) if "start" in found else None,
                 description=description,
                 treadmill=treadmill,
             )
@@ -797,8 +850,8 @@ class _Reader(ElementReader):
         def value(key: str) -> Fraction:
             return number(found.get(key.lower(), ""), key, where)
 
+        unit = _choice(SpeedUnit, found.get("unit", ""), "Treadmill unit", where)
         with self.building(element):
-            unit = SpeedUnit(found.get("unit", ""))
             return Treadmill(
                 name=found.get("name", ""),
                 unit=unit,
@@ -836,6 +889,22 @@ class _Reader(ElementReader):
         ]
         with self.building(root):
             return Plan(name=name, weeks=[Week([Session(workout) for workout in chunk]) for chunk in chunks])
+
+
+def _choice(kind: type[_Choice], text: str, what: str, where: Place) -> _Choice:
+    """A member of an enum from its value in our plan extension, or a ``FormatError`` naming the values."""
+    try:
+        return kind(text)
+    except ValueError:
+        known = ", ".join(repr(member.value) for member in kind)
+        raise FormatError(f"{what} must be one of {known}, not {text!r}", where) from None
+
+
+def _iso_date(text: str, what: str, where: Place) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise FormatError(f"{what} must be a date (YYYY-MM-DD), not {text!r}", where) from None
 
 
 def _join_parts(read: list[_Read]) -> list[_Read]:
