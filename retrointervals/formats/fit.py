@@ -585,6 +585,9 @@ _KINDS: dict[int, StepKind] = {
     Intensity.OTHER.value: StepKind.ACTIVE,
 }
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
+_FOOT_SPORTS = frozenset(sport.value for sport in Sport)
+#: Names of the FIT sports that are refused, for the message (FIT profile ``sport``).
+_SPORT_NAMES = {2: "cycling", 3: "transition", 5: "swimming", 6: "basketball", 7: "soccer", 8: "tennis", 13: "rowing"}
 _SPEED_TOLERANCE_MM_S = 1  # a foreign writer's rounding to whole mm/s, and a centre of x.5
 
 
@@ -656,6 +659,13 @@ class _Builder:
             raise FormatError(f"the workout has more than {MAX_SEGMENTS} steps", self.at(messages.steps[0].offset))
         header = messages.workouts[0]
         where = self.at(header.offset, "workout")
+        sport = _int(header.fields, WorkoutField.SPORT)
+        if sport is not None and sport not in _FOOT_SPORTS:
+            raise FormatError(
+                f"this is a {_SPORT_NAMES.get(sport, f'sport {sport}')} workout, not a running or walking one; only "
+                "those can become treadmill walks",
+                where,
+            )
         name = self.clean(_text(header.fields, WorkoutField.WKT_NAME) or "", MAX_NAME_LENGTH, "workout name", where)
         description = self.clean(
             _text(header.fields, WorkoutField.WKT_DESCRIPTION) or "",

@@ -631,6 +631,12 @@ class _Reader(ElementReader):
 
     def workout(self, element: etree._Element, index: int) -> _Read:
         tcx_name = collapse(text_of(first_child(element, "Name")) or "")
+        if attributes(element).get("sport", "").strip().lower() == "biking":
+            raise FormatError(
+                f"workout {tcx_name or index} is a Biking workout; only running and other (walking) workouts can "
+                "become treadmill walks",
+                self.where(element),
+            )
         notes = first_child(element, "Notes")
         description, section = _split_notes(text_of(notes) or "")
         items: list[Step | Repeat] = []

@@ -634,7 +634,11 @@ class _Reader(ElementReader):
             foreign=foreign,
             joiner=" / ",
         )
-        unit = SpeedUnit.MPH if ours and ours.group("unit") == "mph" else SpeedUnit.KMH
+        if ours:
+            unit = SpeedUnit.MPH if ours.group("unit") == "mph" else SpeedUnit.KMH
+        else:  # speeds relative to race paces given in mph are mph speeds
+            relative = self.threshold is None and self.options.race_speeds is not None
+            unit = self.options.race_speeds[0].unit if relative and self.options.race_speeds else SpeedUnit.KMH
         if "incline" in fields:
             self.incline = self.incline_of(number(fields["incline"], "Incline", where), where)
         elif text.incline is not None:
