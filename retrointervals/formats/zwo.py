@@ -83,6 +83,7 @@ from retrointervals.model import (
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
     MAX_SEGMENTS,
+    MAX_STEP_SECONDS,
     Plan,
     Repeat,
     Step,
@@ -247,10 +248,15 @@ def _blocks(workout: Workout, report: ChangeLog, where: str) -> tuple[list[tuple
         report.hit(
             where,
             "a ZWO file measures every block in time or every block in distance (durationType)",
-            f"{converted} distance steps written as times at their speed, to the nearest second",
+            f"{converted} distance steps written as times at their speed, to the nearest second (at most 6 hours)",
         )
         blocks = [
-            (step, max(round(step.duration.exact), 1) if isinstance(step.length, Distance) else length)
+            (
+                step,
+                min(max(round(step.duration.exact), 1), MAX_STEP_SECONDS)
+                if isinstance(step.length, Distance)
+                else length,
+            )
             for step, length in blocks
         ]
     unit = "metre" if by_distance else "second"
