@@ -13,6 +13,7 @@ U+FFFF, so writers need no check of their own.)
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -22,7 +23,9 @@ from lxml import etree
 
 from retrointervals._files import check_size
 from retrointervals.errors import FormatError, Place, ValidationError
-from retrointervals.formats import ChangeLog
+from retrointervals.formats import ChangeLog, ReadOptions
+from retrointervals.model import Direction, Step, StepKind
+from retrointervals.units import MAX_INCLINE_PCT, MIN_INCLINE_PCT, Distance, Duration, Incline, Rounding, Speed
 
 __all__ = [
     "ElementReader",
@@ -32,10 +35,13 @@ __all__ = [
     "collapse",
     "decimal",
     "first_child",
+    "length_of",
     "line_of",
     "local_name",
     "location",
     "log_entries",
+    "make_step",
+    "nearest_incline",
     "number",
     "parse",
     "plain_text",
@@ -81,14 +87,34 @@ def _parser(*, recover: bool = False) -> etree.XMLParser:
 
 
 class ElementReader:
-    """Base of the readers: report where an element is, and turn model errors into ``FormatError`` there."""
+    """Base of the readers: the options and change log of a read, places of elements, model errors placed."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, options: ReadOptions) -> None:
         self.source = source
+        self.options = options
+        self.log = ChangeLog(options.policy)
+
+    def incline_from(self, percent: Fraction, shown: str, where: Place) -> Incline:
+        """The model's incline nearest ``percent`` (cut to its range); a change unless exact. ``shown``: as written."""
+        incline, exact = nearest_incline(percent)
+        if not exact:
+            self.log.hit(
+                where,
+                f"inclines are multiples of 0.1 % from {MIN_INCLINE_PCT} to {MAX_INCLINE_PCT} %",
+                f"read incline {shown} as {incline.in_percent:g} %",
+            )
+        return incline
 
     def where(self, element: etree._Element) -> Place:
         """The file and line of ``element``."""
         return location(self.source, line_of(element))
+
+    def number(self, text: str, what: str, element: etree._Element) -> Fraction:
+        """``number`` with the element's place worked out only when the text is not a number."""
+        value = _parsed_number(text)
+        if isinstance(value, Fraction):
+            return value
+        raise FormatError(f"{what} {value}", self.where(element))
 
     def building(self, element: etree._Element) -> AbstractContextManager[None]:
         """Report a model ``ValidationError`` at the line of the element being read."""
@@ -244,7 +270,12 @@ def text_of(element: etree._Element | None) -> str | None:
 
 def attributes(element: etree._Element) -> dict[str, str]:
     """The element's attributes by lower-case local name (``TimeOffset`` and ``timeoffset`` are the same)."""
-    return {local_name(str(key)).lower(): str(value) for key, value in element.attrib.items()}
+    return {_attribute_key(str(key)): str(value) for key, value in element.attrib.items()}
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def _attribute_key(name: str) -> str:
+    return local_name(name).lower()
 
 
 def number(text: str, what: str, where: str | Place) -> Fraction:
@@ -254,15 +285,63 @@ def number(text: str, what: str, where: str | Place) -> Fraction:
         FormatError: ``text`` is not a plain decimal number, or has more digits than any workout value needs
             (checked before converting: Python refuses integers of over 4,300 digits).
     """
+    value = _parsed_number(text)
+    if isinstance(value, Fraction):
+        return value
+    raise FormatError(f"{what} {value}", where)
+
+
+@functools.lru_cache(maxsize=4096)  # files repeat their numbers; bounded, since the keys come from the file
+def _parsed_number(text: str) -> Fraction | str:
+    """The number, or what is wrong with it (to follow the field's name in the message)."""
     stripped = text.strip()
     if len(stripped) > _MAX_NUMBER_CHARACTERS:
-        raise FormatError(f"{what} has {len(stripped)} characters, more than any workout number", where)
+        return f"has {len(stripped)} characters, more than any workout number"
     if not _NUMBER.match(text):
-        raise FormatError(f"{what} must be a number, not {text!r}", where)
+        return f"must be a number, not {text!r}"
     value = Fraction(stripped)
     if abs(value) > _MAX_MAGNITUDE:  # far beyond any workout value; keeps giant numbers out of the model
-        raise FormatError(f"{what} is out of range: {text.strip()!r}", where)
+        return f"is out of range: {stripped!r}"
     return value
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def nearest_incline(percent: Fraction) -> tuple[Incline, bool]:
+    """The model's incline nearest ``percent`` (cut to its range), and whether it is exactly ``percent``."""
+    incline = Incline.percent(min(max(percent, MIN_INCLINE_PCT), MAX_INCLINE_PCT), Rounding.NEAREST)
+    return incline, Fraction(incline.tenths, 10) == percent
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def length_of(value: int | Fraction, *, by_distance: bool) -> Duration | Distance:
+    """A whole-number step length in the model (validated once per distinct value)."""
+    return Distance(value) if by_distance else Duration(value)
+
+
+@functools.lru_cache(maxsize=1024)  # bounded; files repeat their steps (repeats unrolled), and Steps are immutable
+def make_step(  # noqa: PLR0917 - the fields of a Step, positionally for the cache key
+    direction: Direction,
+    kind: StepKind,
+    length: Duration | Distance,
+    speed: Speed,
+    incline: Incline,
+    hold_handrails: bool,
+    cue: str | None,
+    until_lap: bool,
+    belt_stopped: bool,
+) -> Step:
+    """A ``Step``, shared with earlier identical ones (validation runs once per distinct step)."""
+    return Step(
+        direction=direction,
+        kind=kind,
+        length=length,
+        speed=speed,
+        incline=incline,
+        hold_handrails=hold_handrails,
+        cue=cue,
+        until_lap=until_lap,
+        belt_stopped=belt_stopped,
+    )
 
 
 def plain_text(text: str, max_length: int, *, single_line: bool = True) -> str:

@@ -38,6 +38,7 @@ resistance, cadence only) are refused: a belt speed is never invented.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from fractions import Fraction
@@ -62,7 +63,9 @@ from retrointervals.formats._xml import (
     attributes,
     children,
     decimal,
+    length_of,
     local_name,
+    make_step,
     number,
     parse,
     plain_text,
@@ -81,8 +84,6 @@ from retrointervals.model import (
 )
 from retrointervals.timeline import flatten
 from retrointervals.units import (
-    MAX_INCLINE_PCT,
-    MIN_INCLINE_PCT,
     Distance,
     Duration,
     Incline,
@@ -205,11 +206,31 @@ def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) ->
     return read_bytes(read_bounded(path), str(path), options=options)
 
 
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def _speed_of_row(kmh: Fraction, *, mph: bool) -> tuple[Speed, str | None] | None:
+    """A row's speed, and the limit it hit when it is not exactly that (None outside the model's range).
+
+    With ``ri_unit="mph"`` the speed is mph; otherwise km/h, or mph when the value is exactly an mph speed and not a
+    km/h one (QZ programs hold km/h only, so that is a guess).
+    """
+    try:
+        if mph:
+            speed = Speed.of(kmh / SpeedUnit.MPH.in_kmh, SpeedUnit.MPH, Rounding.NEAREST)
+            return speed, None if speed.exact_kmh == kmh else "belt speeds are multiples of 0.1 mph"
+        rounded = Speed.kmh(kmh, Rounding.NEAREST)
+        if rounded.exact_kmh == kmh:
+            return rounded, None
+        in_mph = Speed.of(kmh / SpeedUnit.MPH.in_kmh, SpeedUnit.MPH, Rounding.NEAREST)
+    except ValidationError:
+        return None
+    if in_mph.exact_kmh == kmh:
+        return in_mph, "QZ programs hold km/h only, so the unit is lost"
+    return rounded, "belt speeds are multiples of 0.1 km/h"
+
+
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
-        super().__init__(source)
-        self.options = options
-        self.log = ChangeLog(options.policy)
+        super().__init__(source, options)
         self.incline = Incline.flat()
         self.rows = 0
 
@@ -267,7 +288,8 @@ class _Reader(ElementReader):
         lap = fields.get("lapbutton", "").strip() == "1"
         length = self.length(fields, where, until_lap=lap)
         if "inclination" in fields:
-            self.incline = self.incline_of(number(fields["inclination"], "inclination", where), where)
+            percent = self.number(fields["inclination"], "inclination", element)
+            self.incline = self.incline_from(percent, f"{decimal(percent, 5)} %", where)
         text = steptext.decode(
             fields.get("ri_label"),
             fields.get("ri_note"),
@@ -284,16 +306,16 @@ class _Reader(ElementReader):
             self.log.hit(where, "a step that ends on the lap button has an expected time", "read as a timed row")
             length = Duration(max(round(speed.time_for(length).exact), 1))
         with self.building(element):
-            return Step(
-                direction=text.direction,
-                kind=text.kind,
-                length=length,
-                speed=speed,
-                incline=self.incline,
-                hold_handrails=text.hold_handrails,
-                cue=plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
-                until_lap=lap,
-                belt_stopped=text.belt_stopped and lap,
+            return make_step(
+                text.direction,
+                text.kind,
+                length,
+                speed,
+                self.incline,
+                text.hold_handrails,
+                plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
+                lap,
+                text.belt_stopped and lap,
             )
 
     def speed_kmh(self, fields: dict[str, str], where: Place, foreign: list[str]) -> Fraction:
@@ -320,41 +342,17 @@ class _Reader(ElementReader):
         return self.options.speed.exact_kmh
 
     def speed(self, kmh: Fraction, fields: dict[str, str], where: Place) -> Speed:
-        if fields.get("ri_unit", "").strip().lower() == "mph":
-            with self.building_at(where):
-                speed = Speed.of(kmh / SpeedUnit.MPH.in_kmh, SpeedUnit.MPH, Rounding.NEAREST)
-            if speed.exact_kmh != kmh:
-                self.log.hit(
-                    where, "belt speeds are multiples of 0.1 mph", f"read {decimal(kmh, _SPEED_PLACES)} km/h as {speed}"
-                )
-            return speed
-        with self.building_at(where):
-            rounded = Speed.kmh(kmh, Rounding.NEAREST)
-            if rounded.exact_kmh == kmh:
-                return rounded
-            in_mph = Speed.of(kmh / SpeedUnit.MPH.in_kmh, SpeedUnit.MPH, Rounding.NEAREST)
-        if in_mph.exact_kmh == kmh:
-            self.log.hit(
-                where,
-                "QZ programs hold km/h only, so the unit is lost",
-                f"read {decimal(kmh, _SPEED_PLACES)} km/h as {in_mph}, the mph speed it is exactly (a guess)",
-            )
-            return in_mph
-        self.log.hit(
-            where, "belt speeds are multiples of 0.1 km/h", f"read {decimal(kmh, _SPEED_PLACES)} km/h as {rounded}"
-        )
-        return rounded
-
-    def incline_of(self, percent: Fraction, where: Place) -> Incline:
-        kept = min(max(percent, MIN_INCLINE_PCT), MAX_INCLINE_PCT)
-        incline = Incline.percent(kept, Rounding.NEAREST)
-        if Fraction(incline.tenths, 10) != percent:
-            self.log.hit(
-                where,
-                f"inclines are multiples of 0.1 % from {MIN_INCLINE_PCT} to {MAX_INCLINE_PCT} %",
-                f"read incline {decimal(percent, 5)} % as {incline.in_percent:g} %",
-            )
-        return incline
+        mph = fields.get("ri_unit", "").strip().lower() == "mph"
+        found = _speed_of_row(kmh, mph=mph)
+        if found is None:
+            with self.building_at(where):  # outside the model's range: let the model say so
+                Speed.kmh(kmh, Rounding.NEAREST)
+            raise AssertionError(kmh)  # pragma: no cover - the line above raises
+        speed, limit = found
+        if limit is not None:
+            what = f"read {decimal(kmh, _SPEED_PLACES)} km/h as {speed}"
+            self.log.hit(where, limit, f"{what}, the mph speed it is exactly (a guess)" if "unit" in limit else what)
+        return speed
 
     def length(self, fields: dict[str, str], where: Place, *, until_lap: bool) -> Duration | Distance:
         # QZ: a row with a distance above 0 ends on distance (km), any other row on its duration.
@@ -386,4 +384,4 @@ class _Reader(ElementReader):
         total = hours * 3600 + minutes * 60 + seconds
         if total == 0:
             raise FormatError("the row lasts 00:00:00", where)
-        return Duration(total)
+        return length_of(total, by_distance=False)

@@ -22,6 +22,7 @@ from other tools read as forward steps with their own names as cues.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -62,6 +63,7 @@ def label(step: Step) -> str:
     return f"{_DIRECTION_CODES[step.direction]} {_KIND_WORDS[step.kind]}"
 
 
+@functools.lru_cache(maxsize=1024)  # bounded: the texts come from files
 def parse_label(text: str) -> tuple[Direction, StepKind] | None:
     """Direction and kind from a name that starts with a label, or None."""
     match = _LABEL.match(text)
@@ -118,6 +120,7 @@ def note(step: Step) -> str:
     return f"{text}. {step.cue}" if step.cue else text
 
 
+@functools.lru_cache(maxsize=1024)  # bounded: the texts come from files
 def parse_note(text: str) -> NoteFields | None:
     """The fields of a note that follows the convention, or None."""
     match = _NOTE.match(text)
@@ -195,16 +198,27 @@ def decode(
     Raises:
         FormatLimitError: Under ``Policy.STRICT``, the label and the note disagree on the direction.
     """
+    text, conflict = _decoded(label_text, note_text, kind, tuple(foreign), joiner)
+    if conflict:
+        log.hit(
+            where,
+            f"the step name {label_text!r} and its note {note_text!r} disagree on the direction",
+            f"read as {text.direction.value}, as the note says",
+        )
+    return text
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the texts come from files; files repeat their steps
+def _decoded(
+    label_text: str | None, note_text: str | None, kind: StepKind, foreign: tuple[str, ...], joiner: str
+) -> tuple[StepText, bool]:
+    """The precedence rule applied, and whether the label and the note disagree on the direction."""
     parsed_label = parse_label(label_text) if label_text else None
     parsed_note = parse_note(note_text) if note_text else None
+    conflict = False
     if parsed_note is not None:
         direction = parsed_note.direction
-        if parsed_label is not None and parsed_label[0] is not direction:
-            log.hit(
-                where,
-                f"the step name {label_text!r} and its note {note_text!r} disagree on the direction",
-                f"read as {direction.value}, as the note says",
-            )
+        conflict = parsed_label is not None and parsed_label[0] is not direction
     else:
         direction = parsed_label[0] if parsed_label is not None else Direction.FORWARD
     texts = [] if parsed_label is not None or not label_text else [label_text]
@@ -214,7 +228,7 @@ def decode(
     cleaned = [text.strip() for text in texts if text and text.strip()]
     foreign_cue = joiner.join(cleaned) if cleaned else None
     cue = parsed_note.cue if parsed_note is not None else foreign_cue
-    return StepText(
+    text = StepText(
         direction=direction,
         kind=parsed_label[1] if parsed_label is not None else kind,
         hold_handrails=parsed_note.hold_handrails if parsed_note is not None else False,
@@ -222,3 +236,4 @@ def decode(
         cue=cue,
         note=parsed_note,
     )
+    return text, conflict

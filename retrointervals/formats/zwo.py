@@ -53,7 +53,7 @@ import attrs
 from lxml import etree
 
 from retrointervals._files import read_bounded
-from retrointervals.errors import FormatError, Place
+from retrointervals.errors import FormatError, Place, ValidationError
 from retrointervals.formats import (
     Change,
     ChangeLog,
@@ -71,7 +71,9 @@ from retrointervals.formats._xml import (
     children,
     decimal,
     first_child,
+    length_of,
     local_name,
+    make_step,
     number,
     parse,
     plain_text,
@@ -92,10 +94,7 @@ from retrointervals.model import (
 )
 from retrointervals.timeline import flatten
 from retrointervals.units import (
-    MAX_INCLINE_PCT,
-    MIN_INCLINE_PCT,
     Distance,
-    Duration,
     Incline,
     Rounding,
     Speed,
@@ -382,11 +381,35 @@ def _evidence(root: etree._Element, body: etree._Element) -> tuple[ZwoDurations,
     return None
 
 
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def _relative_kmh(power: Fraction, threshold: Fraction) -> Fraction:
+    """QZ's belt speed of a ``SteadyState``, exactly: ``Power`` x 3600 / ``thresholdSecPerKm``."""
+    return power * 3600 / threshold
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def _our_message(text: str) -> tuple[str, str, SpeedUnit] | None:
+    """The label, note and speed unit of one of our text events, or None for other text."""
+    found = _MESSAGE.search(text)
+    if found is None:
+        return None
+    unit = SpeedUnit.MPH if found.group("unit") == "mph" else SpeedUnit.KMH
+    return found.group("label"), found.group("note"), unit
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def _nearest_speed(kmh: Fraction, unit: SpeedUnit) -> tuple[Speed, bool] | None:
+    """The speed nearest ``kmh`` in ``unit``, and whether it is that speed (or our QZ-safe value just above it)."""
+    try:
+        speed = Speed.of(kmh / unit.in_kmh, unit, Rounding.NEAREST)
+    except ValidationError:
+        return None
+    return speed, 0 <= kmh - speed.exact_kmh < _QZ_MARGIN_KMH
+
+
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
-        super().__init__(source)
-        self.options = options
-        self.log = ChangeLog(options.policy)
+        super().__init__(source, options)
         self.by_distance = False
         self.threshold: Fraction | None = None
         self.incline = Incline.flat()
@@ -485,7 +508,7 @@ class _Reader(ElementReader):
                 StepKind.ACTIVE,
                 tuple(m for _, m in messages),
             )
-            return [self.step(phase, fields, element)]
+            return [self.step(phase, fields, element, where)]
         if tag in _KINDS:
             low = self.kmh(self.power(fields, ("powerlow", "power"), (), element), fields, element)
             high = self.kmh(self.power(fields, ("powerhigh", "power"), (), element), fields, element)
@@ -500,7 +523,7 @@ class _Reader(ElementReader):
                 tuple(m for _, m in messages),
                 prefix,
             )
-            return [self.step(phase, fields, element)]
+            return [self.step(phase, fields, element, where)]
         if tag == "intervalst":
             return self.intervals(element, fields, messages)
         if tag in ("freeride", "maxeffort"):
@@ -518,7 +541,7 @@ class _Reader(ElementReader):
                 StepKind.ACTIVE,
                 tuple(m for _, m in messages),
             )
-            return [self.step(phase, fields, element)]
+            return [self.step(phase, fields, element, where)]
         del previous
         raise FormatError(f"unknown ZWO block <{local_name(str(element.tag))}>", where)
 
@@ -526,7 +549,7 @@ class _Reader(ElementReader):
         self, element: etree._Element, fields: dict[str, str], messages: list[tuple[Fraction, str]]
     ) -> list[Step | Repeat]:
         repeat_text = fields.get("repeat", "1")
-        count = int(number(repeat_text, "Repeat", self.where(element))) if repeat_text.strip() else 1
+        count = int(self.number(repeat_text, "Repeat", element)) if repeat_text.strip() else 1
         if count > MAX_REPEAT_COUNT:
             raise FormatError(f"Repeat is at most {MAX_REPEAT_COUNT}, not {count}", self.where(element))
         on_length = self.length(fields, "onduration", element)
@@ -539,8 +562,9 @@ class _Reader(ElementReader):
         off_messages = tuple(text for offset, text in messages if offset % period >= on_length)
         on_kmh = self.kmh(on_power, fields, element)
         off_kmh = self.kmh(off_power, fields, element)
-        on = self.step(_Phase(on_length, on_kmh, StepKind.ACTIVE, on_messages), fields, element)
-        off = self.step(_Phase(off_length, off_kmh, StepKind.RECOVERY, off_messages), fields, element)
+        where = self.where(element)
+        on = self.step(_Phase(on_length, on_kmh, StepKind.ACTIVE, on_messages), fields, element, where)
+        off = self.step(_Phase(off_length, off_kmh, StepKind.RECOVERY, off_messages), fields, element, where)
         if count <= 1:
             return [on, off]
         with self.building(element):
@@ -553,14 +577,14 @@ class _Reader(ElementReader):
                 continue
             fields = attributes(event)
             offset_text = fields.get("timeoffset", fields.get("distoffset", "0"))
-            offset = number(offset_text, "timeoffset", self.where(event)) if offset_text.strip() else Fraction(0)
+            offset = self.number(offset_text, "timeoffset", event) if offset_text.strip() else Fraction(0)
             found.append((offset, fields.get("message", "")))
         return found
 
     def length(self, fields: dict[str, str], key: str, element: etree._Element) -> Fraction:
         if key not in fields:
             raise FormatError(f"the block has no {key} attribute", self.where(element))
-        exact = number(fields[key], key, self.where(element))
+        exact = self.number(fields[key], key, element)
         value = Fraction(int(exact))
         if value <= 0:
             raise FormatError(f"{key} must be at least 1, not {fields[key]!r}", self.where(element))
@@ -574,9 +598,9 @@ class _Reader(ElementReader):
     ) -> Fraction:
         for key in keys:
             if key in fields:
-                return number(fields[key], key, self.where(element))
+                return self.number(fields[key], key, element)
         if legacy and all(key in fields for key in legacy):
-            values = [number(fields[key], key, self.where(element)) for key in legacy]
+            values = [self.number(fields[key], key, element) for key in legacy]
             if values[0] != values[1]:
                 self.log.hit(
                     self.where(element),
@@ -594,7 +618,7 @@ class _Reader(ElementReader):
 
     def kmh(self, power: Fraction, fields: dict[str, str], element: etree._Element) -> Fraction:
         if self.threshold is not None:
-            return power * 3600 / self.threshold
+            return _relative_kmh(power, self.threshold)
         index = self.pace_index(fields)
         if self.options.race_speeds is None:
             raise FormatError(
@@ -606,34 +630,24 @@ class _Reader(ElementReader):
         return power * self.options.race_speeds[index].exact_kmh
 
     def speed(self, kmh: Fraction, unit: SpeedUnit, where: Place) -> Speed:
-        with self.building_at(where):
-            speed = Speed.of(kmh / unit.in_kmh, unit, Rounding.NEAREST)
-        # Our own Power values put QZ just above the speed (see the module docstring): not a change.
-        if not 0 <= kmh - speed.exact_kmh < _QZ_MARGIN_KMH:
+        found = _nearest_speed(kmh, unit)
+        if found is None:
+            with self.building_at(where):  # out of the model's range: let the model say so
+                Speed.of(kmh / unit.in_kmh, unit, Rounding.NEAREST)
+            raise AssertionError(kmh)  # pragma: no cover - the line above raises
+        speed, close = found
+        if not close:  # our own Power values put QZ just above the speed (see the module docstring): not a change
             self.log.hit(
                 where, f"belt speeds are multiples of 0.1 {unit.value}", f"read {float(kmh):.4f} km/h as {speed}"
             )
         return speed
 
-    def incline_of(self, fraction: Fraction, where: Place) -> Incline:
-        percent = fraction * 100
-        kept = min(max(percent, MIN_INCLINE_PCT), MAX_INCLINE_PCT)
-        incline = Incline.percent(kept, Rounding.NEAREST)
-        if Fraction(incline.tenths, 10) != percent:
-            self.log.hit(
-                where,
-                f"inclines are multiples of 0.1 % from {MIN_INCLINE_PCT} to {MAX_INCLINE_PCT} %",
-                f"read Incline {decimal(fraction, 6)} as {incline.in_percent:g} %",
-            )
-        return incline
-
-    def step(self, phase: _Phase, fields: dict[str, str], element: etree._Element) -> Step:
-        where = self.where(element)
-        ours = next((found for text in phase.messages if (found := _MESSAGE.search(text))), None)
+    def step(self, phase: _Phase, fields: dict[str, str], element: etree._Element, where: Place) -> Step:
+        ours = next((found for text in phase.messages if (found := _our_message(text))), None)
         foreign = [] if ours else [text for text in (phase.cue_prefix, *phase.messages) if text]
         text = steptext.decode(
-            ours.group("label") if ours else None,
-            ours.group("note") if ours else None,
+            ours[0] if ours else None,
+            ours[1] if ours else None,
             kind=phase.kind,
             where=where,
             log=self.log,
@@ -641,28 +655,29 @@ class _Reader(ElementReader):
             joiner=" / ",
         )
         if ours:
-            unit = SpeedUnit.MPH if ours.group("unit") == "mph" else SpeedUnit.KMH
+            unit = ours[2]
         else:  # speeds relative to race paces given in mph are mph speeds
             relative = self.threshold is None and self.options.race_speeds is not None
             unit = self.options.race_speeds[0].unit if relative and self.options.race_speeds else SpeedUnit.KMH
         if "incline" in fields:
-            self.incline = self.incline_of(number(fields["incline"], "Incline", where), where)
+            fraction = self.number(fields["incline"], "Incline", element)
+            self.incline = self.incline_from(fraction * 100, f"Incline {decimal(fraction, 6)}", where)
         elif text.incline is not None:
             self.incline = text.incline
         # else: no incline in the file keeps the previous one, as QZ does.
         lap = text.note.lap_expected if text.note is not None else None
         with self.building(element):
-            length: Duration | Distance = Distance(phase.length) if self.by_distance else Duration(phase.length)
+            length = length_of(phase.length, by_distance=self.by_distance)
             if lap is not None and length != lap:
                 lap = None  # the block is not the expected time our note says: not our lap step
-            return Step(
-                direction=text.direction,
-                kind=text.kind,
-                length=length,
-                speed=self.speed(phase.kmh, unit, where),
-                incline=self.incline,
-                hold_handrails=text.hold_handrails,
-                cue=plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
-                until_lap=lap is not None,
-                belt_stopped=lap is not None and text.belt_stopped,
+            return make_step(
+                text.direction,
+                text.kind,
+                length,
+                self.speed(phase.kmh, unit, where),
+                self.incline,
+                text.hold_handrails,
+                plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
+                lap is not None,
+                lap is not None and text.belt_stopped,
             )

@@ -12,7 +12,7 @@ from lxml import etree
 
 from retrointervals._files import read_bounded
 from retrointervals.errors import FormatError, Place, ValidationError
-from retrointervals.formats import ChangeLog, Decoded, ReadOptions, steptext
+from retrointervals.formats import Decoded, ReadOptions, steptext
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
@@ -154,9 +154,7 @@ _ENDS = {
 
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
-        super().__init__(source)
-        self.options = options
-        self.log = ChangeLog(options.policy)
+        super().__init__(source, options)
         self.steps = 0
 
     def document(self, root: etree._Element) -> Document:
@@ -219,7 +217,7 @@ class _Reader(ElementReader):
     def whole(self, element: etree._Element | None, what: str, parent: etree._Element) -> int:
         if element is None:
             raise FormatError(f"missing <{what}>", self.where(parent))
-        value = number(element.text or "", what, self.where(element))
+        value = self.number(element.text or "", what, element)
         if value.denominator != 1:
             raise FormatError(f"{what} must be a whole number, not {element.text!r}", self.where(element))
         return int(value)
@@ -315,7 +313,7 @@ class _Reader(ElementReader):
         element = first_child(parent, tag)
         if element is None:
             raise FormatError(f"missing <{tag}>", self.where(parent))
-        return number(element.text or "", tag, self.where(element))
+        return self.number(element.text or "", tag, element)
 
     def speed(self, step: etree._Element, shown: str, unit: SpeedUnit) -> Speed:
         target = first_child(step, "Target")
@@ -333,8 +331,8 @@ class _Reader(ElementReader):
                 low = first_child(zone, "LowInMetersPerSecond")
                 high = first_child(zone, "HighInMetersPerSecond")
                 if zone_kind in (None, "CustomSpeedZone_t") and low is not None and high is not None:
-                    low_mps = number(low.text or "", "LowInMetersPerSecond", self.where(low))
-                    high_mps = number(high.text or "", "HighInMetersPerSecond", self.where(high))
+                    low_mps = self.number(low.text or "", "LowInMetersPerSecond", low)
+                    high_mps = self.number(high.text or "", "HighInMetersPerSecond", high)
                     return self.band_speed((low_mps + high_mps) / 2, unit, zone)
                 what = "a predefined speed zone of the watch's settings"
         where = self.where(step)
