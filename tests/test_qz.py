@@ -193,7 +193,7 @@ def test_out_of_range_inclines_are_cut_and_reported() -> None:
     decoded = qz.decode(data, "f.xml", options=LOSSY)
     assert decoded.document.steps[0].incline == Incline.percent(-10)
     assert [str(change) for change in decoded.changes] == [
-        "f.xml, line 1: read incline -19.99 % as -10 % (inclines are multiples of 0.1 % from -10 to 40 %)"
+        "f.xml, line 1: read inclination -19.99 as -10 % (inclines are multiples of 0.1 % from -10 to 40 %)"
     ]
 
 

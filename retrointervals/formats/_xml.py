@@ -41,7 +41,6 @@ __all__ = [
     "location",
     "log_entries",
     "make_step",
-    "nearest_incline",
     "number",
     "parse",
     "plain_text",
@@ -94,14 +93,18 @@ class ElementReader:
         self.options = options
         self.log = ChangeLog(options.policy)
 
-    def incline_from(self, percent: Fraction, shown: str, where: Place) -> Incline:
-        """The model's incline nearest ``percent`` (cut to its range); a change unless exact. ``shown``: as written."""
-        incline, exact = nearest_incline(percent)
+    def incline_from(self, text: str, what: str, element: etree._Element, *, scale: int = 1) -> Incline:
+        """The model's incline nearest ``text`` x ``scale`` percent (cut to its range); a change unless exact."""
+        found = _incline_of_text(text, scale)
+        if found is None:  # not a number: say so
+            self.number(text, what, element)
+            raise AssertionError(text)  # pragma: no cover - the line above raises
+        incline, exact = found
         if not exact:
             self.log.hit(
-                where,
+                self.where(element),
                 f"inclines are multiples of 0.1 % from {MIN_INCLINE_PCT} to {MAX_INCLINE_PCT} %",
-                f"read incline {shown} as {incline.in_percent:g} %",
+                f"read {what} {text.strip()} as {incline.in_percent:g} %",
             )
         return incline
 
@@ -234,6 +237,7 @@ def line_of(element: etree._Element) -> int | None:
     return line if isinstance(line, int) else None
 
 
+@functools.lru_cache(maxsize=1024)  # bounded: the names come from files; they repeat on every element
 def local_name(name: str) -> str:
     """The local part of a tag or attribute name: ``"{ns}Step"`` -> ``"Step"``, ``"xsi:type"`` -> ``"type"``."""
     return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
@@ -306,8 +310,12 @@ def _parsed_number(text: str) -> Fraction | str:
 
 
 @functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
-def nearest_incline(percent: Fraction) -> tuple[Incline, bool]:
-    """The model's incline nearest ``percent`` (cut to its range), and whether it is exactly ``percent``."""
+def _incline_of_text(text: str, scale: int) -> tuple[Incline, bool] | None:
+    """The model's incline nearest ``text`` x ``scale`` percent (cut to its range), and whether it is exact."""
+    value = _parsed_number(text)
+    if not isinstance(value, Fraction):
+        return None
+    percent = value * scale
     incline = Incline.percent(min(max(percent, MIN_INCLINE_PCT), MAX_INCLINE_PCT), Rounding.NEAREST)
     return incline, Fraction(incline.tenths, 10) == percent
 

@@ -288,8 +288,7 @@ class _Reader(ElementReader):
         lap = fields.get("lapbutton", "").strip() == "1"
         length = self.length(fields, where, until_lap=lap)
         if "inclination" in fields:
-            percent = self.number(fields["inclination"], "inclination", element)
-            self.incline = self.incline_from(percent, f"{decimal(percent, 5)} %", where)
+            self.incline = self.incline_from(fields["inclination"], "inclination", element)
         text = steptext.decode(
             fields.get("ri_label"),
             fields.get("ri_note"),

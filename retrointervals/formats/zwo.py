@@ -660,8 +660,7 @@ class _Reader(ElementReader):
             relative = self.threshold is None and self.options.race_speeds is not None
             unit = self.options.race_speeds[0].unit if relative and self.options.race_speeds else SpeedUnit.KMH
         if "incline" in fields:
-            fraction = self.number(fields["incline"], "Incline", element)
-            self.incline = self.incline_from(fraction * 100, f"Incline {decimal(fraction, 6)}", where)
+            self.incline = self.incline_from(fields["incline"], "Incline", element, scale=100)
         elif text.incline is not None:
             self.incline = text.incline
         # else: no incline in the file keeps the previous one, as QZ does.

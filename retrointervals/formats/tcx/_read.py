@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +20,9 @@ from retrointervals.formats._xml import (
     children,
     collapse,
     first_child,
+    length_of,
     local_name,
+    make_step,
     number,
     parse,
     plain_text,
@@ -152,6 +155,17 @@ _ENDS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def _band_speed(low: Fraction, high: Fraction, unit: SpeedUnit) -> tuple[Speed, bool] | None:
+    """The speed in the middle of a band, and whether it is that speed (None outside the model's range)."""
+    centre = (low + high) / 2
+    try:
+        speed = Speed.from_mps(centre, unit)
+    except ValidationError:
+        return None
+    return speed, abs(speed.exact_mps - centre) <= _BAND_TOLERANCE_MPS
+
+
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
         super().__init__(source, options)
@@ -261,16 +275,16 @@ class _Reader(ElementReader):
         unit = SpeedUnit.MPH if step_id in section.mph else SpeedUnit.KMH
         speed = self.speed(element, shown, unit)
         with self.building(element):
-            return Step(
-                direction=text.direction,
-                kind=text.kind,
-                length=length,
-                speed=speed,
-                incline=text.incline if text.incline is not None else Incline.flat(),
-                hold_handrails=text.hold_handrails,
-                cue=plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
-                until_lap=until_lap,
-                belt_stopped=until_lap and text.belt_stopped,
+            return make_step(
+                text.direction,
+                text.kind,
+                length,
+                speed,
+                text.incline if text.incline is not None else Incline.flat(),
+                text.hold_handrails,
+                plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
+                until_lap,
+                until_lap and text.belt_stopped,
             )
 
     def length(self, step: etree._Element, shown: str, text: steptext.StepText) -> tuple[Duration | Distance, bool]:
@@ -287,6 +301,9 @@ class _Reader(ElementReader):
                 ("Seconds", "s", Duration.seconds) if kind == "Time_t" else ("Meters", "m", Distance.metres)
             )
             value = self.number_in(duration, tag)
+            if value.denominator == 1 and value > 0:
+                with self.building(duration):
+                    return length_of(value, by_distance=kind == "Distance_t"), False
             with self.building(duration):
                 length: Duration | Distance = build(value, Rounding.NEAREST)
             if length.exact != value:
@@ -333,7 +350,7 @@ class _Reader(ElementReader):
                 if zone_kind in (None, "CustomSpeedZone_t") and low is not None and high is not None:
                     low_mps = self.number(low.text or "", "LowInMetersPerSecond", low)
                     high_mps = self.number(high.text or "", "HighInMetersPerSecond", high)
-                    return self.band_speed((low_mps + high_mps) / 2, unit, zone)
+                    return self.band_speed(low_mps, high_mps, unit, zone)
                 what = "a predefined speed zone of the watch's settings"
         where = self.where(step)
         if self.options.speed is None:
@@ -342,11 +359,16 @@ class _Reader(ElementReader):
         self.log.hit(where, f"{shown} has {what}, not a belt speed", f"used the given speed {self.options.speed}")
         return self.options.speed
 
-    def band_speed(self, centre: Fraction, unit: SpeedUnit, zone: etree._Element) -> Speed:
+    def band_speed(self, low: Fraction, high: Fraction, unit: SpeedUnit, zone: etree._Element) -> Speed:
         """The speed in the middle of a band: ours is the exact speed; another tool's is rounded (a change)."""
-        with self.building(zone):
-            speed = Speed.from_mps(centre, unit)
-        if abs(speed.exact_mps - centre) > _BAND_TOLERANCE_MPS:
+        found = _band_speed(low, high, unit)
+        centre = (low + high) / 2
+        if found is None:
+            with self.building(zone):  # outside the model's range: let the model say so
+                Speed.from_mps(centre, unit)
+            raise AssertionError(centre)  # pragma: no cover - the line above raises
+        speed, exact = found
+        if not exact:
             self.log.hit(
                 self.where(zone),
                 f"belt speeds are multiples of 0.1 {unit.value}",
