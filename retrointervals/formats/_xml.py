@@ -24,8 +24,7 @@ from lxml import etree
 from retrointervals._files import check_size
 from retrointervals.errors import FormatError, Place, ValidationError
 from retrointervals.formats import ChangeLog, ReadOptions
-from retrointervals.model import Direction, Step, StepKind
-from retrointervals.units import MAX_INCLINE_PCT, MIN_INCLINE_PCT, Distance, Duration, Incline, Rounding, Speed
+from retrointervals.units import MAX_INCLINE_PCT, MIN_INCLINE_PCT, Incline, Rounding
 
 __all__ = [
     "ElementReader",
@@ -35,12 +34,10 @@ __all__ = [
     "collapse",
     "decimal",
     "first_child",
-    "length_of",
     "line_of",
     "local_name",
     "location",
     "log_entries",
-    "make_step",
     "number",
     "parse",
     "plain_text",
@@ -318,38 +315,6 @@ def _incline_of_text(text: str, scale: int) -> tuple[Incline, bool] | None:
     percent = value * scale
     incline = Incline.percent(min(max(percent, MIN_INCLINE_PCT), MAX_INCLINE_PCT), Rounding.NEAREST)
     return incline, Fraction(incline.tenths, 10) == percent
-
-
-@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
-def length_of(value: int | Fraction, *, by_distance: bool) -> Duration | Distance:
-    """A whole-number step length in the model (validated once per distinct value)."""
-    return Distance(value) if by_distance else Duration(value)
-
-
-@functools.lru_cache(maxsize=1024)  # bounded; files repeat their steps (repeats unrolled), and Steps are immutable
-def make_step(  # noqa: PLR0917 - the fields of a Step, positionally for the cache key
-    direction: Direction,
-    kind: StepKind,
-    length: Duration | Distance,
-    speed: Speed,
-    incline: Incline,
-    hold_handrails: bool,
-    cue: str | None,
-    until_lap: bool,
-    belt_stopped: bool,
-) -> Step:
-    """A ``Step``, shared with earlier identical ones (validation runs once per distinct step)."""
-    return Step(
-        direction=direction,
-        kind=kind,
-        length=length,
-        speed=speed,
-        incline=incline,
-        hold_handrails=hold_handrails,
-        cue=cue,
-        until_lap=until_lap,
-        belt_stopped=belt_stopped,
-    )
 
 
 def plain_text(text: str, max_length: int, *, single_line: bool = True) -> str:

@@ -58,14 +58,13 @@ from retrointervals.formats import (
     steptext,
     write_workout_file,
 )
+from retrointervals.formats._shared import length_of, make_step
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
     children,
     decimal,
-    length_of,
     local_name,
-    make_step,
     number,
     parse,
     plain_text,

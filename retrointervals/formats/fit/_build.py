@@ -23,6 +23,7 @@ from retrointervals.formats._fit_profile import (
     WorkoutField,
     WorkoutStepField,
 )
+from retrointervals.formats._shared import make_step
 from retrointervals.formats.fit._decode import Message, Messages
 from retrointervals.formats.fit._shared import DEFAULT_LENGTH, DISTANCE, LAP, PRODUCT_ID, SPEED, TIME, own_speed
 from retrointervals.model import (
@@ -98,6 +99,9 @@ def _enum_name(enum_type: type[WktStepDuration] | type[WktStepTarget], value: in
         return enum_type(value).name.lower()
     except ValueError:
         return f"unknown ({value})"
+
+
+_FLAT = Incline.flat()
 
 
 class Builder:
@@ -241,16 +245,16 @@ class Builder:
         cue = self.clean(text.cue or "", MAX_CUE_LENGTH, "cue", where)
         length, until_lap = self.length(fields, where, text)
         try:
-            return Step(
-                direction=text.direction,
-                kind=text.kind,
-                length=length,
-                speed=self.speed(fields, where),
-                incline=text.incline if text.incline is not None else Incline.flat(),
-                hold_handrails=text.hold_handrails,
-                cue=cue if cue.strip() else None,
-                until_lap=until_lap,
-                belt_stopped=until_lap and text.belt_stopped,
+            return make_step(
+                text.direction,
+                text.kind,
+                length,
+                self.speed(fields, where),
+                text.incline if text.incline is not None else _FLAT,
+                text.hold_handrails,
+                cue if cue.strip() else None,
+                until_lap,
+                until_lap and text.belt_stopped,
             )
         except ValidationError as error:
             raise FormatError(str(error), where) from None

@@ -14,15 +14,14 @@ from lxml import etree
 from retrointervals._files import read_bounded
 from retrointervals.errors import FormatError, Place, ValidationError
 from retrointervals.formats import Decoded, ReadOptions, steptext
+from retrointervals.formats._shared import length_of, make_step
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
     children,
     collapse,
     first_child,
-    length_of,
     local_name,
-    make_step,
     number,
     parse,
     plain_text,
