@@ -230,6 +230,7 @@ def _speed_of_row(kmh: Fraction, *, mph: bool) -> tuple[Speed, str | None] | Non
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
         super().__init__(source, options)
+        self.known_rows: dict[object, Step] = {}
         self.incline = Incline.flat()
         self.rows = 0
 
@@ -259,7 +260,7 @@ class _Reader(ElementReader):
                 self.rows += 1
                 if self.rows > MAX_SEGMENTS:
                     raise FormatError(f"the program has more than {MAX_SEGMENTS} rows", self.where(element))
-                items.append(self.row(element, fields))
+                items.append(self.known_row(element, fields))
             else:
                 items.extend(self.items(element, inside_repeat=inside_repeat))
         return items
@@ -275,6 +276,20 @@ class _Reader(ElementReader):
             return body
         with self.building(element):
             return [Repeat(int(times), body)]
+
+    def known_row(self, element: etree._Element, fields: dict[str, str]) -> Step:
+        """A row that reads as an earlier one (a repeat, unrolled) gives the same step: read it once."""
+        events = tuple(tuple(attributes(event).items()) for event in children(element))
+        key = (tuple(fields.items()), events, self.incline)
+        known = self.known_rows.get(key)
+        if known is not None:
+            self.incline = known.incline
+            return known
+        before = len(self.log.changes)
+        step = self.row(element, fields)
+        if len(self.log.changes) == before:  # nothing to report again: safe to reuse
+            self.known_rows[key] = step
+        return step
 
     def row(self, element: etree._Element, fields: dict[str, str]) -> Step:
         where = self.where(element)

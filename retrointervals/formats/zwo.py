@@ -409,6 +409,7 @@ def _nearest_speed(kmh: Fraction, unit: SpeedUnit) -> tuple[Speed, bool] | None:
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
         super().__init__(source, options)
+        self.known_blocks: dict[object, tuple[tuple[Step | Repeat, ...], Incline]] = {}
         self.by_distance = False
         self.threshold: Fraction | None = None
         self.incline = Incline.flat()
@@ -433,13 +434,11 @@ class _Reader(ElementReader):
         self.check_sport(root, body)
         self.by_distance = self.durations(root, body)
         items: list[Step | Repeat] = []
-        previous: etree._Element | None = None
         for block in children(body):
             self.blocks += 1
             if self.blocks > MAX_SEGMENTS:
                 raise FormatError(f"the workout has more than {MAX_SEGMENTS} blocks", self.where(block))
-            items.extend(self.block(block, previous))
-            previous = block
+            items.extend(self.block(block))
         if not items:
             raise FormatError("the <workout> element holds no blocks", self.where(body))
         fallback = Path(self.source).stem if self.source else "ZWO workout"
@@ -492,10 +491,25 @@ class _Reader(ElementReader):
                 self.where(root),
             )
 
-    def block(self, element: etree._Element, previous: etree._Element | None) -> list[Step | Repeat]:
+    def block(self, element: etree._Element) -> list[Step | Repeat]:
         tag = local_name(str(element.tag)).lower()
         fields = attributes(element)
         messages = self.messages(element)
+        # A block that reads as an earlier one (a repeat, unrolled) gives the same steps: read it once.
+        key = (tag, tuple(fields.items()), tuple(messages), self.incline)
+        known = self.known_blocks.get(key)
+        if known is not None:
+            self.incline = known[1]
+            return list(known[0])
+        before = len(self.log.changes)
+        items = self.new_block(element, tag, fields, messages)
+        if len(self.log.changes) == before:  # nothing to report again: safe to reuse
+            self.known_blocks[key] = (tuple(items), self.incline)
+        return items
+
+    def new_block(
+        self, element: etree._Element, tag: str, fields: dict[str, str], messages: list[tuple[Fraction, str]]
+    ) -> list[Step | Repeat]:
         where = self.where(element)
         if tag in _EVENTS or tag == "gameplayevent":
             return []  # text shown between blocks: no walking in it
@@ -541,7 +555,6 @@ class _Reader(ElementReader):
                 tuple(m for _, m in messages),
             )
             return [self.step(phase, fields, element, where)]
-        del previous
         raise FormatError(f"unknown ZWO block <{local_name(str(element.tag))}>", where)
 
     def intervals(

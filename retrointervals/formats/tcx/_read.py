@@ -168,6 +168,7 @@ def _band_speed(low: Fraction, high: Fraction, unit: SpeedUnit) -> tuple[Speed, 
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
         super().__init__(source, options)
+        self.known_steps: dict[object, Step] = {}
         self.steps = 0
 
     def document(self, root: etree._Element) -> Document:
@@ -254,7 +255,26 @@ class _Reader(ElementReader):
                 return [Repeat(count, items)]
         if kind != "Step_t":
             raise FormatError(f"unknown step type {kind!r}", self.where(element))
-        return [self.step(element, section)]
+        return [self.known_step(element, section)]
+
+    def known_step(self, element: etree._Element, section: _Section) -> Step:
+        """A step that reads as an earlier one (a repeat, unrolled) gives the same step: read it once."""
+        step_id = next((child.text for child in element if local_name(str(child.tag)) == "StepId"), None)
+        content = tuple(
+            (child.tag, child.text, tuple(child.attrib.items()))
+            for child in element.iter()
+            if child is not element and local_name(str(child.tag)) != "StepId"
+        )
+        number_ = int(step_id) if step_id and step_id.strip().isdigit() else 0
+        key = (content, section.notes.get(number_), number_ in section.mph)
+        known = self.known_steps.get(key)
+        if known is not None:
+            return known
+        before = len(self.log.changes)
+        step = self.step(element, section)
+        if len(self.log.changes) == before:  # nothing to report again: safe to reuse
+            self.known_steps[key] = step
+        return step
 
     def step(self, element: etree._Element, section: _Section) -> Step:
         where = self.where(element)
