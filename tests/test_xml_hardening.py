@@ -255,7 +255,7 @@ def test_numbers_of_any_length_are_format_errors(digits: int) -> None:
         f'<SteadyState Duration="{huge}" Power="0.3"/></workout></workout_file>'.encode(),
     ]
     for data, read in zip(documents, (qz.read_bytes, zwo.read_bytes), strict=True):
-        with pytest.raises(FormatError, match="characters, more than any workout number|out of range"):
+        with pytest.raises(FormatError, match=r"characters, more than any workout number|out of range"):
             read(data)
 
 
