@@ -6,12 +6,41 @@ No lxml or fitdecode here, so the FIT reader does not import lxml.
 from __future__ import annotations
 
 import functools
+import re
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from retrointervals.model import Direction, Step, StepKind
 from retrointervals.units import Distance, Duration, Incline, Speed
 
-__all__ = ["length_of", "make_step"]
+if TYPE_CHECKING:
+    from retrointervals.errors import Place
+    from retrointervals.formats import ChangeLog
+
+__all__ = ["clean_text", "length_of", "make_step"]
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
+
+
+def clean_text(log: ChangeLog, text: str, max_length: int, what: str, where: str | Place, *, keep: str = "") -> str:
+    """Text of a file made acceptable to the model, every change reported to ``log``.
+
+    Control characters (and line breaks and tabs, unless in ``keep``) become spaces; text longer than the model
+    holds is cut at ``max_length``.
+    """
+    if len(text) <= max_length and _CONTROL_CHARACTER.search(text) is None:
+        return text  # the usual case, without a pass over every character
+    cleaned = "".join(char if ord(char) >= 32 or char in keep else " " for char in text)
+    if cleaned != text:
+        log.hit(where, f"the {what} holds line breaks or control characters", "replaced them with spaces")
+    if len(cleaned) > max_length:
+        log.hit(
+            where,
+            f"the model's {what} holds at most {max_length} characters, not {len(cleaned)}",
+            f"shortened it to {max_length} characters",
+        )
+        cleaned = cleaned[:max_length]
+    return cleaned
 
 
 @functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file

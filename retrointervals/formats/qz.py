@@ -58,7 +58,7 @@ from retrointervals.formats import (
     steptext,
     write_workout_file,
 )
-from retrointervals.formats._shared import length_of, make_step
+from retrointervals.formats._shared import clean_text, length_of, make_step
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
@@ -326,7 +326,7 @@ class _Reader(ElementReader):
                 speed,
                 self.incline,
                 text.hold_handrails,
-                plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
+                clean_text(self.log, text.cue, MAX_CUE_LENGTH, "cue", where) if text.cue else None,
                 lap,
                 text.belt_stopped and lap,
             )

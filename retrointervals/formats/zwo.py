@@ -65,7 +65,7 @@ from retrointervals.formats import (
     steptext,
     write_workout_file,
 )
-from retrointervals.formats._shared import length_of, make_step
+from retrointervals.formats._shared import clean_text, length_of, make_step
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
@@ -442,8 +442,11 @@ class _Reader(ElementReader):
         if not items:
             raise FormatError("the <workout> element holds no blocks", self.where(body))
         fallback = Path(self.source).stem if self.source else "ZWO workout"
-        name = plain_text(self.text(root, "name") or "", MAX_NAME_LENGTH)
-        description = plain_text(self.text(root, "description") or "", MAX_DESCRIPTION_LENGTH, single_line=False)
+        where = self.where(root)
+        name = clean_text(self.log, self.text(root, "name") or "", MAX_NAME_LENGTH, "workout name", where)
+        description = clean_text(
+            self.log, self.text(root, "description") or "", MAX_DESCRIPTION_LENGTH, "description", where, keep="\n\t"
+        )
         with self.building(root):
             return Workout(name if name.strip() else plain_text(fallback, MAX_NAME_LENGTH), items, description)
 
@@ -688,7 +691,7 @@ class _Reader(ElementReader):
                 self.speed(phase.kmh, unit, where),
                 self.incline,
                 text.hold_handrails,
-                plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
+                clean_text(self.log, text.cue, MAX_CUE_LENGTH, "cue", where) if text.cue else None,
                 lap is not None,
                 lap is not None and text.belt_stopped,
             )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 
 from retrointervals.errors import FormatError, Place, ValidationError
@@ -23,7 +22,7 @@ from retrointervals.formats._fit_profile import (
     WorkoutField,
     WorkoutStepField,
 )
-from retrointervals.formats._shared import make_step
+from retrointervals.formats._shared import clean_text, make_step
 from retrointervals.formats.fit._decode import Message, Messages
 from retrointervals.formats.fit._shared import DEFAULT_LENGTH, DISTANCE, LAP, PRODUCT_ID, SPEED, TIME, own_speed
 from retrointervals.model import (
@@ -67,7 +66,6 @@ _KINDS: dict[int, StepKind] = {
     Intensity.INTERVAL.value: StepKind.ACTIVE,
     Intensity.OTHER.value: StepKind.ACTIVE,
 }
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 _FOOT_SPORTS = frozenset(sport.value for sport in Sport)
 #: Names of the FIT sports that are refused, for the message (FIT profile ``sport``).
 _SPORT_NAMES = {2: "cycling", 3: "transition", 5: "swimming", 6: "basketball", 7: "soccer", 8: "tennis", 13: "rowing"}
@@ -349,17 +347,5 @@ class Builder:
         return nearest
 
     def clean(self, text: str, max_length: int, what: str, where: Place, keep: str = "") -> str:
-        """Text the model accepts: control characters become spaces, and it is cut at ``max_length``."""
-        if len(text) <= max_length and _CONTROL_CHARACTER.search(text) is None:
-            return text  # the usual case, without a pass over every character
-        cleaned = "".join(char if ord(char) >= 32 or char in keep else " " for char in text)
-        if cleaned != text:
-            self.log.hit(where, f"the {what} holds line breaks or control characters", "replaced them with spaces")
-        if len(cleaned) > max_length:
-            self.log.hit(
-                where,
-                f"the model's {what} holds at most {max_length} characters, not {len(cleaned)}",
-                f"shortened it to {max_length} characters",
-            )
-            cleaned = cleaned[:max_length]
-        return cleaned
+        """Text the model accepts (see ``clean_text``); every change reported."""
+        return clean_text(self.log, text, max_length, what, where, keep=keep)

@@ -14,7 +14,7 @@ from lxml import etree
 from retrointervals._files import read_bounded
 from retrointervals.errors import FormatError, Place, ValidationError
 from retrointervals.formats import Decoded, ReadOptions, steptext
-from retrointervals.formats._shared import length_of, make_step
+from retrointervals.formats._shared import clean_text, length_of, make_step
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
@@ -211,13 +211,14 @@ class _Reader(ElementReader):
             items.extend(self.item(step, section))
         if not items:
             raise FormatError("the workout has no steps", self.where(element))
-        name = plain_text(section.name or tcx_name or f"Workout {index}", MAX_NAME_LENGTH)
+        where = self.where(element)
+        name = clean_text(self.log, section.name or tcx_name or f"Workout {index}", MAX_NAME_LENGTH, "name", where)
         dates = tuple(self.date(date) for date in children(element, "ScheduledOn"))
         with self.building(element):
             workout = Workout(
                 name if name.strip() else f"Workout {index}",
                 items,
-                plain_text(description, MAX_DESCRIPTION_LENGTH, single_line=False),
+                clean_text(self.log, description, MAX_DESCRIPTION_LENGTH, "description", where, keep="\n\t"),
             )
         return _Read(tcx_name, workout, section.part, dates)
 
@@ -301,7 +302,7 @@ class _Reader(ElementReader):
                 speed,
                 text.incline if text.incline is not None else Incline.flat(),
                 text.hold_handrails,
-                plain_text(text.cue, MAX_CUE_LENGTH) if text.cue else None,
+                clean_text(self.log, text.cue, MAX_CUE_LENGTH, "cue", self.where(element)) if text.cue else None,
                 until_lap,
                 until_lap and text.belt_stopped,
             )
