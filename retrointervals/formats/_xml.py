@@ -40,6 +40,7 @@ __all__ = [
     "log_entries",
     "number",
     "parse",
+    "parse_number",
     "plain_text",
     "serialize",
     "text_of",
@@ -290,6 +291,11 @@ def number(text: str, what: str, where: str | Place) -> Fraction:
     if isinstance(value, Fraction):
         return value
     raise FormatError(f"{what} {value}", where)
+
+
+def parse_number(text: str) -> Fraction | str:
+    """The number in ``text``, or what is wrong with it (cached: files repeat their numbers)."""
+    return _parsed_number(text)
 
 
 @functools.lru_cache(maxsize=4096)  # files repeat their numbers; bounded, since the keys come from the file

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from retrointervals.formats._xml import (
     local_name,
     number,
     parse,
+    parse_number,
     plain_text,
     text_of,
 )
@@ -154,6 +156,19 @@ _ENDS = {
 }
 
 
+#: A step's own StepId, which the key of a repeated step leaves out (any prefix, any spacing).
+_STEP_ID = re.compile(rb"<(?:\w+:)?StepId>\s*(\d{1,9})\s*</(?:\w+:)?StepId>")
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def _band_from_text(low: str, high: str, unit: SpeedUnit) -> tuple[Speed, bool] | None:
+    """``_band_speed`` of a band as written, or None when its values are not numbers."""
+    values = [parse_number(text) for text in (low, high)]
+    if not all(isinstance(value, Fraction) for value in values):
+        return None
+    return _band_speed(Fraction(values[0]), Fraction(values[1]), unit)
+
+
 @functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
 def _band_speed(low: Fraction, high: Fraction, unit: SpeedUnit) -> tuple[Speed, bool] | None:
     """The speed in the middle of a band, and whether it is that speed (None outside the model's range)."""
@@ -260,14 +275,9 @@ class _Reader(ElementReader):
 
     def known_step(self, element: etree._Element, section: _Section) -> Step:
         """A step that reads as an earlier one (a repeat, unrolled) gives the same step: read it once."""
-        step_id = next((child.text for child in element if local_name(str(child.tag)) == "StepId"), None)
-        content = tuple(
-            (child.tag, child.text, tuple(child.attrib.items()))
-            for child in element.iter()
-            if child is not element and local_name(str(child.tag)) != "StepId"
-        )
-        number_ = int(step_id) if step_id and step_id.strip().isdigit() else 0
-        key = (content, section.notes.get(number_), number_ in section.mph)
+        found = _STEP_ID.search(text := etree.tostring(element, with_tail=False))
+        number_ = int(found.group(1)) if found else 0
+        key = (_STEP_ID.sub(b"", text), section.notes.get(number_), number_ in section.mph)
         known = self.known_steps.get(key)
         if known is not None:
             return known
@@ -368,6 +378,9 @@ class _Reader(ElementReader):
                 low = first_child(zone, "LowInMetersPerSecond")
                 high = first_child(zone, "HighInMetersPerSecond")
                 if zone_kind in (None, "CustomSpeedZone_t") and low is not None and high is not None:
+                    found = _band_from_text(low.text or "", high.text or "", unit)
+                    if found is not None and found[1]:
+                        return found[0]  # our own band (or an exact one): the usual case, from the cache
                     low_mps = self.number(low.text or "", "LowInMetersPerSecond", low)
                     high_mps = self.number(high.text or "", "HighInMetersPerSecond", high)
                     return self.band_speed(low_mps, high_mps, unit, zone)
