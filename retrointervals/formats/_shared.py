@@ -10,14 +10,15 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from retrointervals.model import Direction, Step, StepKind
+from retrointervals.model import MAX_CUE_LENGTH, Direction, Step, StepKind
 from retrointervals.units import Distance, Duration, Incline, Speed
 
 if TYPE_CHECKING:
     from retrointervals.errors import Place
     from retrointervals.formats import ChangeLog
+    from retrointervals.formats.steptext import StepText
 
-__all__ = ["clean_text", "length_of", "make_step"]
+__all__ = ["clean_text", "length_of", "make_step", "step_from_text"]
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 
@@ -72,4 +73,33 @@ def make_step(  # noqa: PLR0917 - the fields of a Step, positionally for the cac
         cue=cue,
         until_lap=until_lap,
         belt_stopped=belt_stopped,
+    )
+
+
+def step_from_text(
+    text: StepText,
+    length: Duration | Distance,
+    speed: Speed,
+    incline: Incline,
+    *,
+    until_lap: bool,
+    log: ChangeLog,
+    where: str | Place,
+) -> Step:
+    """The step a reader found: its step text (direction, kind, rails, cue, stopped belt) with the format's fields.
+
+    Raises:
+        ValidationError: The values make no valid step (the reader places it).
+    """
+    cue = clean_text(log, text.cue, MAX_CUE_LENGTH, "cue", where) if text.cue else None
+    return make_step(
+        text.direction,
+        text.kind,
+        length,
+        speed,
+        incline,
+        text.hold_handrails,
+        cue if cue and cue.strip() else None,
+        until_lap,
+        until_lap and text.belt_stopped,
     )

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from fractions import Fraction
+from typing import TypeVar, cast
 
 from lxml import etree
 
@@ -46,6 +47,7 @@ __all__ = [
     "text_of",
 ]
 
+_T = TypeVar("_T")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")  # what the model refuses (tab and line feed aside)
 _XML_SPACE = re.compile("[ \t\n\r]+")
 _DOCTYPE_REFUSED = "documents with a DOCTYPE (DTDs, entities) are refused"
@@ -90,6 +92,21 @@ class ElementReader:
         self.source = source
         self.options = options
         self.log = ChangeLog(options.policy)
+        self._known: dict[object, object] = {}
+
+    def once(self, key: object, read: Callable[[], _T]) -> _T:
+        """What ``read`` gives, read once per distinct ``key`` of a document unless it reported a change.
+
+        Files repeat their steps (repeats are unrolled); a step whose reading changed something is read again, so
+        that each change is reported where it happens.
+        """
+        if key in self._known:
+            return cast("_T", self._known[key])
+        before = len(self.log.changes)
+        value = read()
+        if len(self.log.changes) == before:
+            self._known[key] = value
+        return value
 
     def incline_from(self, text: str, what: str, element: etree._Element, *, scale: int = 1) -> Incline:
         """The model's incline nearest ``text`` x ``scale`` percent (cut to its range); a change unless exact."""

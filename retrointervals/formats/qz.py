@@ -58,7 +58,7 @@ from retrointervals.formats import (
     steptext,
     write_workout_file,
 )
-from retrointervals.formats._shared import clean_text, length_of, make_step
+from retrointervals.formats._shared import length_of, step_from_text
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
@@ -71,7 +71,6 @@ from retrointervals.formats._xml import (
     serialize,
 )
 from retrointervals.model import (
-    MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
     MAX_SEGMENTS,
@@ -230,7 +229,6 @@ def _speed_of_row(kmh: Fraction, *, mph: bool) -> tuple[Speed, str | None] | Non
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
         super().__init__(source, options)
-        self.known_rows: dict[object, Step] = {}
         self.incline = Incline.flat()
         self.rows = 0
 
@@ -281,14 +279,8 @@ class _Reader(ElementReader):
         """A row that reads as an earlier one (a repeat, unrolled) gives the same step: read it once."""
         events = tuple(tuple(attributes(event).items()) for event in children(element))
         key = (tuple(fields.items()), events, self.incline)
-        known = self.known_rows.get(key)
-        if known is not None:
-            self.incline = known.incline
-            return known
-        before = len(self.log.changes)
-        step = self.row(element, fields)
-        if len(self.log.changes) == before:  # nothing to report again: safe to reuse
-            self.known_rows[key] = step
+        step = self.once(key, lambda: self.row(element, fields))
+        self.incline = step.incline
         return step
 
     def row(self, element: etree._Element, fields: dict[str, str]) -> Step:
@@ -319,17 +311,7 @@ class _Reader(ElementReader):
             self.log.hit(where, "a step that ends on the lap button has an expected time", "read as a timed row")
             length = Duration(max(round(speed.time_for(length).exact), 1))
         with self.building(element):
-            return make_step(
-                text.direction,
-                text.kind,
-                length,
-                speed,
-                self.incline,
-                text.hold_handrails,
-                clean_text(self.log, text.cue, MAX_CUE_LENGTH, "cue", where) if text.cue else None,
-                lap,
-                text.belt_stopped and lap,
-            )
+            return step_from_text(text, length, speed, self.incline, until_lap=lap, log=self.log, where=where)
 
     def speed_kmh(self, fields: dict[str, str], where: Place, foreign: list[str]) -> Fraction:
         if "speed" in fields and number(fields["speed"], "speed", where) > 0:

@@ -65,7 +65,7 @@ from retrointervals.formats import (
     steptext,
     write_workout_file,
 )
-from retrointervals.formats._shared import clean_text, length_of, make_step
+from retrointervals.formats._shared import clean_text, length_of, step_from_text
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
@@ -79,7 +79,6 @@ from retrointervals.formats._xml import (
     serialize,
 )
 from retrointervals.model import (
-    MAX_CUE_LENGTH,
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
@@ -409,7 +408,6 @@ def _nearest_speed(kmh: Fraction, unit: SpeedUnit) -> tuple[Speed, bool] | None:
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
         super().__init__(source, options)
-        self.known_blocks: dict[object, tuple[tuple[Step | Repeat, ...], Incline]] = {}
         self.by_distance = False
         self.threshold: Fraction | None = None
         self.incline = Incline.flat()
@@ -500,15 +498,14 @@ class _Reader(ElementReader):
         messages = self.messages(element)
         # A block that reads as an earlier one (a repeat, unrolled) gives the same steps: read it once.
         key = (tag, tuple(fields.items()), tuple(messages), self.incline)
-        known = self.known_blocks.get(key)
-        if known is not None:
-            self.incline = known[1]
-            return list(known[0])
-        before = len(self.log.changes)
+        items, self.incline = self.once(key, lambda: self.new_block_and_incline(element, tag, fields, messages))
+        return list(items)
+
+    def new_block_and_incline(
+        self, element: etree._Element, tag: str, fields: dict[str, str], messages: list[tuple[Fraction, str]]
+    ) -> tuple[tuple[Step | Repeat, ...], Incline]:
         items = self.new_block(element, tag, fields, messages)
-        if len(self.log.changes) == before:  # nothing to report again: safe to reuse
-            self.known_blocks[key] = (tuple(items), self.incline)
-        return items
+        return tuple(items), self.incline
 
     def new_block(
         self, element: etree._Element, tag: str, fields: dict[str, str], messages: list[tuple[Fraction, str]]
@@ -684,14 +681,7 @@ class _Reader(ElementReader):
             length = length_of(phase.length, by_distance=self.by_distance)
             if lap is not None and length != lap:
                 lap = None  # the block is not the expected time our note says: not our lap step
-            return make_step(
-                text.direction,
-                text.kind,
-                length,
-                self.speed(phase.kmh, unit, where),
-                self.incline,
-                text.hold_handrails,
-                clean_text(self.log, text.cue, MAX_CUE_LENGTH, "cue", where) if text.cue else None,
-                lap is not None,
-                lap is not None and text.belt_stopped,
+            speed = self.speed(phase.kmh, unit, where)
+            return step_from_text(
+                text, length, speed, self.incline, until_lap=lap is not None, log=self.log, where=where
             )

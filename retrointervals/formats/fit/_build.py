@@ -22,11 +22,10 @@ from retrointervals.formats._fit_profile import (
     WorkoutField,
     WorkoutStepField,
 )
-from retrointervals.formats._shared import clean_text, make_step
+from retrointervals.formats._shared import clean_text, step_from_text
 from retrointervals.formats.fit._decode import Message, Messages
 from retrointervals.formats.fit._shared import DEFAULT_LENGTH, DISTANCE, LAP, PRODUCT_ID, SPEED, TIME, own_speed
 from retrointervals.model import (
-    MAX_CUE_LENGTH,
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
@@ -240,20 +239,11 @@ class Builder:
             where=where,
             log=self.log,
         )
-        cue = self.clean(text.cue or "", MAX_CUE_LENGTH, "cue", where)
         length, until_lap = self.length(fields, where, text)
         try:
-            return make_step(
-                text.direction,
-                text.kind,
-                length,
-                self.speed(fields, where),
-                text.incline if text.incline is not None else _FLAT,
-                text.hold_handrails,
-                cue if cue.strip() else None,
-                until_lap,
-                until_lap and text.belt_stopped,
-            )
+            speed = self.speed(fields, where)
+            incline = text.incline if text.incline is not None else _FLAT
+            return step_from_text(text, length, speed, incline, until_lap=until_lap, log=self.log, where=where)
         except ValidationError as error:
             raise FormatError(str(error), where) from None
 

@@ -15,7 +15,7 @@ from lxml import etree
 from retrointervals._files import read_bounded
 from retrointervals.errors import FormatError, Place, ValidationError
 from retrointervals.formats import Decoded, ReadOptions, steptext
-from retrointervals.formats._shared import clean_text, length_of, make_step
+from retrointervals.formats._shared import clean_text, length_of, step_from_text
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
@@ -40,7 +40,6 @@ from retrointervals.formats.tcx._shared import (
     Document,
 )
 from retrointervals.model import (
-    MAX_CUE_LENGTH,
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
     MAX_SEGMENTS,
@@ -183,7 +182,6 @@ def _band_speed(low: Fraction, high: Fraction, unit: SpeedUnit) -> tuple[Speed, 
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
         super().__init__(source, options)
-        self.known_steps: dict[object, Step] = {}
         self.steps = 0
 
     def document(self, root: etree._Element) -> Document:
@@ -278,14 +276,7 @@ class _Reader(ElementReader):
         found = _STEP_ID.search(text := etree.tostring(element, with_tail=False))
         number_ = int(found.group(1)) if found else 0
         key = (_STEP_ID.sub(b"", text), section.notes.get(number_), number_ in section.mph)
-        known = self.known_steps.get(key)
-        if known is not None:
-            return known
-        before = len(self.log.changes)
-        step = self.step(element, section)
-        if len(self.log.changes) == before:  # nothing to report again: safe to reuse
-            self.known_steps[key] = step
-        return step
+        return self.once(key, lambda: self.step(element, section))
 
     def step(self, element: etree._Element, section: _Section) -> Step:
         where = self.where(element)
@@ -305,17 +296,8 @@ class _Reader(ElementReader):
         unit = SpeedUnit.MPH if step_id in section.mph else SpeedUnit.KMH
         speed = self.speed(element, shown, unit)
         with self.building(element):
-            return make_step(
-                text.direction,
-                text.kind,
-                length,
-                speed,
-                text.incline if text.incline is not None else Incline.flat(),
-                text.hold_handrails,
-                clean_text(self.log, text.cue, MAX_CUE_LENGTH, "cue", self.where(element)) if text.cue else None,
-                until_lap,
-                until_lap and text.belt_stopped,
-            )
+            incline = text.incline if text.incline is not None else Incline.flat()
+            return step_from_text(text, length, speed, incline, until_lap=until_lap, log=self.log, where=where)
 
     def length(self, step: etree._Element, shown: str, text: steptext.StepText) -> tuple[Duration | Distance, bool]:
         """The step's length, and whether it ends on the lap button."""
