@@ -289,3 +289,17 @@ def test_bad_values_in_our_tcx_plan_extension_are_format_errors(attribute: str, 
     assert tampered != data
     with pytest.raises(FormatError, match=words):
         tcx.read_bytes(tampered)
+
+
+def test_documents_with_far_more_elements_than_any_workout_are_refused_before_parsing() -> None:
+    # About 14 MB of the smallest blocks, rows or steps: refused by a count of their "<", not by parsing them.
+    header = b"<sportType>run</sportType><durationType>time</durationType><thresholdSecPerKm>360</thresholdSecPerKm>"
+    blocks = b'<SteadyState Duration="60" Power="0.3"/>' * 350_000
+    with pytest.raises(FormatError, match="more than 100000 elements"):
+        zwo.read_bytes(b"<workout_file>" + header + b"<workout>" + blocks + b"</workout></workout_file>")
+    rows = b'<row duration="00:01:00" speed="3"/>' * 350_000
+    with pytest.raises(FormatError, match="more than 50000 elements"):
+        qz.read_bytes(b"<rows>" + rows + b"</rows>")
+    steps = b"<Step><StepId>1</StepId><Duration><Seconds>60</Seconds></Duration></Step>" * 150_000
+    with pytest.raises(FormatError, match="more than 400000 elements"):
+        tcx.read_bytes(b"<Workout><Name>W</Name>" + steps + b"</Workout>")

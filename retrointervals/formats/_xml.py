@@ -56,6 +56,7 @@ _DOCTYPE_MARKERS = tuple(
 )
 _LXML_PLACE = re.compile(r", line (\d+), column (\d+)\s*$")
 _MAX_MAGNITUDE = 10**9
+_MARKUP_SLACK = 1000  # declarations, comments and the document's own elements
 _MAX_NUMBER_CHARACTERS = 64
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?\s*$")
 
@@ -152,7 +153,9 @@ def location(source: str, line: int | None) -> Place:
     return Place(source=source, line=line or None)
 
 
-def parse(data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = False) -> etree._Element:
+def parse(
+    data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = False, max_elements: int | None = None
+) -> etree._Element:
     """Parse untrusted bytes into an element tree, safely.
 
     Args:
@@ -161,13 +164,19 @@ def parse(data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = Fa
         allow_undeclared_prefixes: Accept a document that is well-formed XML but uses a namespace prefix it never
             declares (real TCX fragments write ``xsi:type`` without declaring ``xsi``); such attributes then keep
             their prefixed name, e.g. ``"xsi:type"``.
+        max_elements: More elements than any document of the format the model can hold has: a document that
+            cannot have fewer (counted by its ``<`` characters, before parsing) is refused at once.
 
     Raises:
-        FormatError: The input is too large, empty, not well-formed, has a DOCTYPE, or tries to load anything.
+        FormatError: The input is too large, has too many elements, is empty, not well-formed, has a DOCTYPE, or
+            tries to load anything.
     """
     check_size(data, source or "input")
     if not data.strip():
         raise FormatError("the file is empty", source)
+    # Every element needs a "<" (a start tag, and an end tag unless it is empty): a cheap bound before parsing.
+    if max_elements is not None and data.count(b"<") > 2 * max_elements + _MARKUP_SLACK:
+        raise FormatError(f"the document has more than {max_elements} elements, more than any workout needs", source)
     # Refuse a DOCTYPE before parsing: libxml2 expands internal entities inside attribute values even when told
     # not to resolve entities (only its amplification limit stops a "billion laughs" there).
     if any(marker in data for marker in _DOCTYPE_MARKERS):

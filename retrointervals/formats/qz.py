@@ -99,6 +99,8 @@ _MAX_CLOCK_SECONDS = 24 * 3600 - 1
 _SPEED_PLACES = 8  # exact for every step of 0.1 km/h or 0.1 mph (1 mph = 1.609344 km/h)
 _BIKE_FIELDS = ("power", "powerzone", "resistance", "cadence")
 _HEART_RATE_FIELDS = ("zonehr", "hrmin", "hrmax", "hrabove", "hrbelow")
+#: Elements a row may hold on average, counting its text events (QZ files have one or two).
+_ELEMENTS_PER_ROW = 5
 #: A lap-button row without a duration: the expected time a lossy read gives it.
 _DEFAULT_LAP_SECONDS = 60
 
@@ -188,7 +190,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
         FormatLimitError: Under ``Policy.STRICT``, the read would change something (see the module docstring).
     """
     reader = _Reader(source, options or ReadOptions())
-    workout = reader.workout(parse(data, source))
+    workout = reader.workout(parse(data, source, max_elements=MAX_SEGMENTS * _ELEMENTS_PER_ROW))
     return Decoded(workout, tuple(reader.log.changes))
 
 

@@ -135,6 +135,8 @@ _PACE_NAMES = ("1 mile", "5 km", "10 km", "half marathon", "marathon")
 _MESSAGE = re.compile(r"(?:^|\s)(?P<label>(?:FW|BW) [a-z]+) at \d+\.\d (?P<unit>km/h|mph): (?P<note>.+)$", re.DOTALL)
 _METRES = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kilometers?|kilometres?|m|meters?|metres?)\b", re.IGNORECASE)
 _SECONDS = re.compile(r"(\d+)(?::(\d\d))?\s*(h|hours?|min|mins|minutes?|s|secs?|seconds?)\b", re.IGNORECASE)
+#: Elements a block may hold on average, counting its text events (the busiest real files have about 9).
+_ELEMENTS_PER_BLOCK = 10
 _WHOLE = re.compile(r"^\s*[-+]?\d+\s*$")
 _EVENTS = ("textevent", "textnotification")
 _KINDS = {"warmup": StepKind.WARMUP, "cooldown": StepKind.COOLDOWN, "ramp": StepKind.ACTIVE}
@@ -306,7 +308,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
         FormatLimitError: Under ``Policy.STRICT``, the read would change something.
     """
     reader = _Reader(source, options or ReadOptions())
-    workout = reader.workout(parse(data, source))
+    workout = reader.workout(parse(data, source, max_elements=MAX_SEGMENTS * _ELEMENTS_PER_BLOCK))
     return Decoded(workout, tuple(reader.log.changes))
 
 

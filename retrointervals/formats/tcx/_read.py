@@ -75,7 +75,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
             represent, or needs a belt speed (``needs == "speed"``); the message names the line.
         FormatLimitError: Under ``Policy.STRICT``, the read would change something.
     """
-    root = parse(data, source, allow_undeclared_prefixes=True)
+    root = parse(data, source, allow_undeclared_prefixes=True, max_elements=MAX_SEGMENTS * _ELEMENTS_PER_STEP)
     reader = _Reader(source, options or ReadOptions())
     document = reader.document(root)
     return Decoded(document, tuple(reader.log.changes))
@@ -155,6 +155,8 @@ _ENDS = {
 }
 
 
+#: Elements a step may hold at most in a TCX file (ours have 12; activities are not read), with its workout's share.
+_ELEMENTS_PER_STEP = 40
 #: A step's own StepId, which the key of a repeated step leaves out (any prefix, any spacing).
 _STEP_ID = re.compile(rb"<(?:\w+:)?StepId>\s*(\d{1,9})\s*</(?:\w+:)?StepId>")
 
