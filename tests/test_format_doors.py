@@ -156,12 +156,12 @@ def test_the_codec_round_trips_every_combination(  # noqa: PLR0917 - one argumen
     assert log.changes == []
 
 
-def _conflicting_files(workout: Workout) -> dict[str, bytes]:
-    """Our file of each format whose step label says FW while its note says BACKWARD (as if edited by hand)."""
+def _conflicting_files(workout: Workout, label: bytes, other: bytes) -> dict[str, bytes]:
+    """Our file of each format whose step label is ``other`` while its note says ``label``'s direction."""
     files = {}
     for name in ("fit", "tcx", "zwo", "qz"):
         data = load(name).write_workout(workout, policy=Policy.LOSSY).data
-        tampered = data.replace(b"BW active", b"FW active")  # the label only: notes say BACKWARD in capitals
+        tampered = data.replace(label, other)  # the label only: notes spell the direction in capitals
         assert tampered != data
         if name == "fit":  # the file CRC covers everything before it
             tampered = tampered[:-2] + fit.crc16(tampered[:-2]).to_bytes(2, "little")
@@ -169,22 +169,31 @@ def _conflicting_files(workout: Workout) -> dict[str, bytes]:
     return files
 
 
-def test_a_label_and_note_that_disagree_read_the_same_in_every_format() -> None:
-    back = step(Direction.BACKWARD, speed=Speed.kmh(2.0), hold_handrails=True, cue="Small steps")
-    workout = Workout("Conflict", [step(), back])
+@given(
+    direction=st.sampled_from(Direction),
+    kind=st.sampled_from(StepKind),
+    rails=st.booleans(),
+    cue=st.text(alphabet="abcdefgh ", min_size=1, max_size=20).map(str.strip).filter(bool),
+)
+def test_a_label_and_note_that_disagree_read_the_same_in_every_format(
+    direction: Direction, kind: StepKind, rails: bool, cue: str
+) -> None:
+    original = step(direction, kind, speed=Speed.kmh(2.0), hold_handrails=rails, cue=cue)
+    label = steptext.label(original).encode()
+    other = (b"FW" if label.startswith(b"BW") else b"BW") + label[2:]
     results = []
-    for name, data in _conflicting_files(workout).items():
+    for name, data in _conflicting_files(Workout("Conflict", [original]), label, other).items():
         module = load(name)
         with pytest.raises(FormatLimitError, match="disagree on the direction"):
             module.decode(data, f"c.{name}")  # strict: direction is never settled silently
         decoded = module.decode(data, f"c.{name}", options=ReadOptions(policy=Policy.LOSSY))
         assert len(decoded.changes) == 1, name
-        assert "read as backward, as the note says" in decoded.changes[0].what
+        assert f"read as {direction.value}, as the note says" in decoded.changes[0].what
         assert isinstance(decoded.document, Workout)
-        second = list(flatten(decoded.document.steps, 0))[1]
-        assert isinstance(second, Step)
-        results.append((second.direction, second.kind, second.hold_handrails, second.cue))
-    assert results == [(Direction.BACKWARD, StepKind.ACTIVE, True, "Small steps")] * 4
+        (read,) = flatten(decoded.document.steps, 0)
+        assert isinstance(read, Step)
+        results.append((read.direction, read.kind, read.hold_handrails, read.cue))
+    assert results == [(direction, kind, rails, cue)] * 4
 
 
 def test_spoken_announcements_are_short() -> None:
