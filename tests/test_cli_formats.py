@@ -125,3 +125,20 @@ def test_bike_files_are_refused_in_one_line_whatever_the_flags(
         + str(path)
         + ", line 1: this is a bike workout (sportType 'bike'); only run workouts can become treadmill walks\n"
     )
+
+
+def test_a_run_zwo_paced_in_seconds_per_km_reads_with_the_durations_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "paced.zwo"
+    path.write_bytes(
+        b"<workout_file><name>Paced</name><sportType>run</sportType><workout>"
+        b'<SteadyState Duration="600" pace="360"/><SteadyState Duration="300" pace="300"/></workout></workout_file>'
+    )
+    status, _, err = run(capsys, "show", str(path), "--lossy")
+    assert status == 1
+    assert "--zwo-durations" in err  # no text says whether 600 is seconds or metres
+    status, out, _ = run(capsys, "show", str(path), "--lossy", "--zwo-durations", "seconds")
+    assert status == 0
+    assert "read pace 360 as seconds per km, 10.0 km/h (a guess)" in out
+    assert "15:00" in out

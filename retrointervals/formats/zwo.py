@@ -75,6 +75,7 @@ from retrointervals.formats._xml import (
     local_name,
     number,
     parse,
+    parse_number,
     plain_text,
     serialize,
 )
@@ -135,6 +136,8 @@ _PACE_NAMES = ("1 mile", "5 km", "10 km", "half marathon", "marathon")
 _MESSAGE = re.compile(r"(?:^|\s)(?P<label>(?:FW|BW) [a-z]+) at \d+\.\d (?P<unit>km/h|mph): (?P<note>.+)$", re.DOTALL)
 _METRES = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kilometers?|kilometres?|m|meters?|metres?)\b", re.IGNORECASE)
 _SECONDS = re.compile(r"(\d+)(?::(\d\d))?\s*(h|hours?|min|mins|minutes?|s|secs?|seconds?)\b", re.IGNORECASE)
+#: The paces in seconds per km a block without Power may give instead of a race index (1:00 to 60:00 a km).
+_MIN_PACE_S, _MAX_PACE_S = 60, 3600
 #: Elements a block may hold on average, counting its text events (the busiest real files have about 9).
 _ELEMENTS_PER_BLOCK = 10
 _WHOLE = re.compile(r"^\s*[-+]?\d+\s*$")
@@ -516,17 +519,16 @@ class _Reader(ElementReader):
         if tag in _EVENTS or tag == "gameplayevent":
             return []  # text shown between blocks: no walking in it
         if tag == "steadystate":
-            power = self.power(fields, ("power",), ("powerlow", "powerhigh"), element)
             phase = _Phase(
                 self.length(fields, "duration", element),
-                self.kmh(power, fields, element),
+                self.block_kmh(fields, ("power",), ("powerlow", "powerhigh"), element),
                 StepKind.ACTIVE,
                 tuple(m for _, m in messages),
             )
             return [self.step(phase, fields, element, where)]
         if tag in _KINDS:
-            low = self.kmh(self.power(fields, ("powerlow", "power"), (), element), fields, element)
-            high = self.kmh(self.power(fields, ("powerhigh", "power"), (), element), fields, element)
+            low = self.block_kmh(fields, ("powerlow", "power"), (), element)
+            high = self.block_kmh(fields, ("powerhigh", "power"), (), element)
             prefix = None
             if low != high:
                 prefix = f"Ramp from {float(low):.1f} to {float(high):.1f} km/h"
@@ -568,14 +570,13 @@ class _Reader(ElementReader):
             raise FormatError(f"Repeat is at most {MAX_REPEAT_COUNT}, not {count}", self.where(element))
         on_length = self.length(fields, "onduration", element)
         off_length = self.length(fields, "offduration", element)
-        on_power = self.power(fields, ("onpower",), ("poweronlow", "poweronhigh"), element)
-        off_power = self.power(fields, ("offpower",), ("powerofflow", "poweroffhigh"), element)
+
         # Text events count across repeats from the block's start: fold them into one period.
         period = on_length + off_length
         on_messages = tuple(text for offset, text in messages if offset % period < on_length)
         off_messages = tuple(text for offset, text in messages if offset % period >= on_length)
-        on_kmh = self.kmh(on_power, fields, element)
-        off_kmh = self.kmh(off_power, fields, element)
+        on_kmh = self.block_kmh(fields, ("onpower",), ("poweronlow", "poweronhigh"), element)
+        off_kmh = self.block_kmh(fields, ("offpower",), ("powerofflow", "poweroffhigh"), element)
         where = self.where(element)
         on = self.step(_Phase(on_length, on_kmh, StepKind.ACTIVE, on_messages), fields, element, where)
         off = self.step(_Phase(off_length, off_kmh, StepKind.RECOVERY, off_messages), fields, element, where)
@@ -606,6 +607,25 @@ class _Reader(ElementReader):
             unit = "metres" if self.by_distance else "seconds"
             self.log.hit(self.where(element), f"block lengths are whole {unit}", f"{key} {fields[key]} cut to {value}")
         return value
+
+    def block_kmh(
+        self, fields: dict[str, str], keys: tuple[str, ...], legacy: tuple[str, ...], element: etree._Element
+    ) -> Fraction:
+        """A block's speed in km/h: its Power times the reference speed, or its pace (a guess).
+
+        A block without any Power whose ``pace`` is not a race index but seconds per km (as some converters write)
+        reads at that pace, reported as a guess.
+        """
+        if not any(key in fields for key in (*keys, *legacy)):
+            pace = parse_number(fields.get("pace", ""))
+            if isinstance(pace, Fraction) and _MIN_PACE_S <= pace <= _MAX_PACE_S:
+                self.log.hit(
+                    self.where(element),
+                    "the block has no Power, and its pace is not a race index (0-4)",
+                    f"read pace {fields['pace'].strip()} as seconds per km, {float(3600 / pace):.1f} km/h (a guess)",
+                )
+                return 3600 / pace
+        return self.kmh(self.power(fields, keys, legacy, element), fields, element)
 
     def power(
         self, fields: dict[str, str], keys: tuple[str, ...], legacy: tuple[str, ...], element: etree._Element
