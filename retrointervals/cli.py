@@ -17,12 +17,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import attrs
-
 from retrointervals import __version__
 from retrointervals.errors import FormatError, RetroIntervalsError
 from retrointervals.safety import SAFETY_NOTE
-from retrointervals.units import Rounding
 
 if TYPE_CHECKING:
     from retrointervals.formats import Change, ReadOptions
@@ -85,7 +82,7 @@ def _plan(arguments: argparse.Namespace) -> int:
 def _read_options(arguments: argparse.Namespace) -> ReadOptions:
     """The read options of ``show``, ``convert`` and ``validate`` from their flags."""
     from retrointervals.formats import Policy, ReadOptions  # noqa: PLC0415
-    from retrointervals.units import Speed, SpeedUnit  # noqa: PLC0415
+    from retrointervals.units import Rounding, Speed, SpeedUnit  # noqa: PLC0415
 
     unit = SpeedUnit.MPH if arguments.unit == "mph" else SpeedUnit.KMH
     speed = Speed.of(arguments.speed, unit, Rounding.NEAREST) if arguments.speed is not None else None
@@ -165,9 +162,10 @@ def _check(arguments: argparse.Namespace) -> int:
 
 def _validate(arguments: argparse.Namespace) -> int:
     """Valid in its own format (exit 0, else 1), and, apart from that, usable as a treadmill workout as it is."""
+    import attrs  # noqa: PLC0415
+
     from retrointervals import formats  # noqa: PLC0415
     from retrointervals._files import read_bounded  # noqa: PLC0415
-    from retrointervals.errors import FormatError  # noqa: PLC0415
     from retrointervals.formats import Policy, ZwoDurations  # noqa: PLC0415
     from retrointervals.units import Speed  # noqa: PLC0415
 

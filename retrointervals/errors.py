@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import attrs
+from typing import NamedTuple
 
 __all__ = ["FormatError", "FormatLimitError", "OutputExistsError", "Place", "RetroIntervalsError", "ValidationError"]
 
@@ -29,12 +28,11 @@ class ValidationError(RetroIntervalsError, ValueError):
         super().__init__(f"{field}: {problem} (got {value!r})")
 
 
-@attrs.frozen
-class Place:
+class Place(NamedTuple):
     """Where in a document something is: any of a source (file name), a line, a column, a byte offset, a JSON path.
 
     Rendered in one style everywhere: ``"plan.tcx, line 3, column 7"``, ``"w.fit, byte 120"``,
-    ``"plan.json, $.weeks[0].sessions[1]"``.
+    ``"plan.json, $.weeks[0].sessions[1]"``. (A named tuple, so that importing the errors stays light.)
     """
 
     source: str = ""
