@@ -595,3 +595,18 @@ def test_every_generated_plan_is_valid_tcx_and_reads_back(plan: Plan) -> None:
     assert tcx.read_bytes(encoded.data) == plan
     strict = tcx.write_plan(plan)  # generated names are short and unique: nothing to adapt
     assert strict.changes == ()
+
+
+def test_foreign_workouts_without_dates_are_grouped_seven_a_week_as_a_reported_change() -> None:
+    root = etree.fromstring(FOREIGN)
+    container = root.find("tc:Workouts", NS)
+    second = copy.deepcopy(container[0])
+    second.find("tc:Name", NS).text = "Other"
+    container.append(second)
+    data = etree.tostring(root)
+    with pytest.raises(FormatLimitError):  # strict: the first change (a rounded band) already refuses
+        tcx.read_bytes(data, "two.tcx", options=ReadOptions(policy=Policy.STRICT))
+    decoded = tcx.decode(data, "two.tcx", options=LOSSY)
+    assert isinstance(decoded.document, Plan)
+    assert [len(week.sessions) for week in decoded.document.weeks] == [2]
+    assert "grouped 7 a week in file order" in decoded.changes[-1].what

@@ -482,6 +482,11 @@ class _Reader(ElementReader):
         workouts = [entry.workout for entry in read]
         if len(workouts) > MAX_WEEKS * MAX_SESSIONS_PER_WEEK:
             raise FormatError(f"the file holds {len(workouts)} workouts, more than a plan can", self.where(root))
+        self.log.hit(
+            self.where(root),
+            "the workouts have no distinct dates (ScheduledOn) to place them in weeks",
+            f"grouped {MAX_SESSIONS_PER_WEEK} a week in file order",
+        )
         chunks = [
             workouts[index : index + MAX_SESSIONS_PER_WEEK] for index in range(0, len(workouts), MAX_SESSIONS_PER_WEEK)
         ]
