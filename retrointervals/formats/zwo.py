@@ -500,10 +500,13 @@ class _Reader(ElementReader):
     def block(self, element: etree._Element) -> list[Step | Repeat]:
         tag = local_name(str(element.tag)).lower()
         fields = attributes(element)
-        messages = self.messages(element)
-        # A block that reads as an earlier one (a repeat, unrolled) gives the same steps: read it once.
-        key = (tag, tuple(fields.items()), tuple(messages), self.incline)
-        items, self.incline = self.once(key, lambda: self.new_block_and_incline(element, tag, fields, messages))
+        # A block that reads as an earlier one (a repeat, unrolled) gives the same steps: read it once. The key
+        # is the block's own text: its attributes and those of its children (text events).
+        events = tuple((child.tag, tuple(child.attrib.items())) for child in element)
+        key = (tag, tuple(fields.items()), events, self.incline)
+        items, self.incline = self.once(
+            key, lambda: self.new_block_and_incline(element, tag, fields, self.messages(element))
+        )
         return list(items)
 
     def new_block_and_incline(
