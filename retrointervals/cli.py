@@ -14,14 +14,16 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrointervals import __version__
-from retrointervals.errors import FormatLimitError, OutputExistsError, RetroIntervalsError
+from retrointervals.errors import FormatError, OutputExistsError, RetroIntervalsError
 from retrointervals.safety import SAFETY_NOTE
 
 if TYPE_CHECKING:
+    from retrointervals.formats import Change, ReadOptions
     from retrointervals.model import Plan
     from retrointervals.review import SessionReview
 
@@ -29,6 +31,13 @@ __all__ = ["build_parser", "main"]
 
 PROG = "retrointervals"
 _FORMAT_NAMES = ("json", "tcx", "fit", "zwo", "qz")
+#: How the command line words what would let a file be read (``FormatError.needs``): by its own flags.
+_REMEDIES = {
+    "lossy": "use --lossy to get the closest workout and the list of changes",
+    "speed": "give the belt speed for such steps with --speed SPEED",
+    "race_pace": "give your race pace with --race-pace MM:SS",
+    "zwo_durations": "say which with --zwo-durations seconds or --zwo-durations metres",
+}
 
 
 def _say(text: str = "") -> None:
@@ -73,15 +82,38 @@ def _plan(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _read_options(arguments: argparse.Namespace) -> ReadOptions:
+    """The read options of ``show``, ``convert`` and ``validate`` from their flags."""
+    from retrointervals.formats import Policy, ReadOptions  # noqa: PLC0415
+    from retrointervals.units import Rounding, Speed, SpeedUnit  # noqa: PLC0415
+
+    unit = SpeedUnit.MPH if arguments.unit == "mph" else SpeedUnit.KMH
+    speed = Speed.of(arguments.speed, unit, Rounding.NEAREST) if arguments.speed is not None else None
+    race = None
+    if arguments.race_pace is not None:  # seconds per km (or per mile) -> the race speed Power multiplies
+        race = Speed.of(Fraction(3600, arguments.race_pace), unit, Rounding.NEAREST)
+    return ReadOptions(
+        policy=Policy.LOSSY if arguments.lossy else Policy.STRICT,
+        speed=speed,
+        race_speeds=race,
+        zwo_durations=arguments.zwo_durations,
+    )
+
+
+def _say_changes(what: str, changes: Sequence[Change]) -> None:
+    for change in changes:
+        _say(f"  {what}: {change}")
+
+
 def _convert(arguments: argparse.Namespace) -> int:
     from retrointervals import formats  # noqa: PLC0415
 
-    document = formats.read(arguments.input)
-    policy = formats.Policy.LOSSY if arguments.lossy else formats.Policy.STRICT
-    changes = formats.write(document, arguments.output, policy=policy, overwrite=arguments.force)
+    options = _read_options(arguments)
+    decoded = formats.read_with_changes(arguments.input, options=options)
+    changes = formats.write(decoded.document, arguments.output, policy=options.policy, overwrite=arguments.force)
     _say(f"wrote {arguments.output}")
-    for change in changes:
-        _say(f"  changed: {change}")
+    _say_changes("changed reading", decoded.changes)
+    _say_changes("changed writing", changes)
     return 0
 
 
@@ -90,13 +122,18 @@ def _show(arguments: argparse.Namespace) -> int:
     from retrointervals.model import Workout  # noqa: PLC0415
     from retrointervals.render.text import ascii_profile, plan_table, workout_table  # noqa: PLC0415
 
-    document = formats.read(arguments.file)
+    decoded = formats.read_with_changes(arguments.file, options=_read_options(arguments))
+    document = decoded.document
     if isinstance(document, Workout):
         _say(workout_table(document))
         _say()
         _say(ascii_profile(document))
     else:
         _say(plan_table(document))
+    if decoded.changes:
+        _say()
+        _say(f"{len(decoded.changes)} change(s) made reading {arguments.file}:")
+        _say_changes("changed", decoded.changes)
     _safety()
     return 0
 
@@ -127,24 +164,49 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _validate(arguments: argparse.Namespace) -> int:
+    """Valid in its own format (exit 0, else 1), and, apart from that, usable as a treadmill workout as it is."""
+    import attrs  # noqa: PLC0415
+
     from retrointervals import formats  # noqa: PLC0415
     from retrointervals._files import read_bounded  # noqa: PLC0415
+    from retrointervals.formats import Policy, ZwoDurations  # noqa: PLC0415
+    from retrointervals.units import Speed  # noqa: PLC0415
 
     info = formats.format_for_path(arguments.file)
     module = formats.load(info)
+    data = read_bounded(arguments.file)
     problems: list[str] = []
-    validator: Callable[[bytes], list[str]] | None = getattr(module, "validate", None)
-    if validator is not None:
-        problems = validator(read_bounded(arguments.file))
+    if info.capabilities.validation:
+        problems = module.validate(data)  # type: ignore[attr-defined]  # declared by the capability
+    options = _read_options(arguments)
+    # Valid in its own format: the file reads when every answer only the walker knows is supplied.
+    placeholder = attrs.evolve(
+        options,
+        policy=Policy.LOSSY,
+        speed=options.speed or Speed.kmh(2),
+        race_speeds=options.race_speeds or Speed.kmh(10),
+        zwo_durations=options.zwo_durations or ZwoDurations.SECONDS,
+    )
     if not problems:
         try:
-            module.read(arguments.file)
-        except RetroIntervalsError as error:
-            problems = [str(error)]
+            module.decode(data, arguments.file, options=placeholder)
+        except FormatError as error:
+            problems = [error.describe(_REMEDIES)]
     for problem in problems:
         _say(problem)
-    _say(f"{arguments.file}: {'invalid, ' + str(len(problems)) + ' problem(s)' if problems else 'valid'} {info.title}")
-    return 1 if problems else 0
+    if problems:
+        _say(f"{arguments.file}: invalid {info.title}, {len(problems)} problem(s)")
+        return 1
+    try:  # usable as it is: with only what the command line gave
+        decoded = module.decode(data, arguments.file, options=options)
+    except FormatError as error:
+        _say(f"{arguments.file}: valid {info.title}, but not usable as a treadmill workout as it is:")
+        _say(f"  {error.describe(_REMEDIES)}")
+        return 0
+    _say_changes("changed", decoded.changes)
+    with_changes = f" with the {len(decoded.changes)} change(s) above" if decoded.changes else ""
+    _say(f"{arguments.file}: valid {info.title}, usable as a treadmill workout{with_changes}")
+    return 0
 
 
 def _chart(arguments: argparse.Namespace) -> int:
@@ -405,6 +467,32 @@ def _speed(text: str) -> float:
     return value
 
 
+def _pace(text: str) -> int:
+    """``MM:SS`` as whole seconds (per km, or per mile with ``--unit mph``)."""
+    minutes, _, seconds = text.strip().partition(":")
+    if not (minutes.isdigit() and seconds.isdigit() and len(seconds) == 2 and int(seconds) < 60):
+        raise argparse.ArgumentTypeError(f"expected a pace as MM:SS, e.g. 6:00, not {text!r}")
+    total = int(minutes) * 60 + int(seconds)
+    if not 60 <= total <= 3600:
+        raise argparse.ArgumentTypeError(f"expected a pace from 1:00 to 60:00, not {text!r}")
+    return total
+
+
+def _reading_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags of the commands that read other tools' files: show, convert and validate."""
+    parser.add_argument("--lossy", action="store_true", help="read (and write) the closest workout; list every change")
+    parser.add_argument("--speed", type=float, metavar="SPEED", help="belt speed for steps that carry none")
+    parser.add_argument(
+        "--race-pace", type=_pace, metavar="PACE", help="reference pace of relative run ZWOs, MM:SS per km (or mile)"
+    )
+    parser.add_argument("--unit", choices=("kmh", "mph"), default="kmh", help="unit of --speed and --race-pace")
+    parser.add_argument(
+        "--zwo-durations",
+        choices=("seconds", "metres", "meters"),
+        help="how to read a run ZWO without durationType (default: from the file's own text)",
+    )
+
+
 def _formats(text: str) -> tuple[str, ...]:
     names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
     unknown = [name for name in names if name not in _FORMAT_NAMES]
@@ -528,17 +616,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("input", metavar="IN")
     convert.add_argument("output", metavar="OUT")
-    convert.add_argument("--lossy", action="store_true", help="adapt what OUT's format cannot carry, and list it")
+    _reading_flags(convert)
     convert.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
     show = _command(
         commands,
         "show",
         "print a workout or plan file as a table with totals and a speed profile",
-        f"{PROG} show examples/backward-intervals.json",
+        f"{PROG} show workout.zwo --lossy --speed 4 --race-pace 6:00",
         _show,
     )
     show.add_argument("file", metavar="FILE")
+    _reading_flags(show)
 
     check = _command(
         commands,
@@ -553,11 +642,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = _command(
         commands,
         "validate",
-        "check that a file is valid in its format (exit 1 when not, listing every problem)",
+        "check that a file is valid in its format (exit 1 when not, listing every problem), and usable on a treadmill",
         f"{PROG} validate my-plan/plan.tcx",
         _validate,
     )
     validate.add_argument("file", metavar="FILE")
+    _reading_flags(validate)
 
     chart = _command(
         commands,
@@ -578,6 +668,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _describe(error: Exception) -> str:
     """One line for an error: ours say it all; the system's name the file and say what happened, in plain words."""
+    if isinstance(error, FormatError):
+        return error.describe(_REMEDIES)  # the fix in the command line's own flags
     if isinstance(error, RetroIntervalsError) or not isinstance(error, OSError):
         return str(error)
     reason = error.strerror or (os.strerror(error.errno) if error.errno else str(error))
@@ -596,10 +688,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputExistsError as error:
         what = "already exists and is not empty" if arguments.command == "plan" else "already exists"
         print(f"{PROG}: error: {error.path} {what}; add --force to replace it", file=sys.stderr)
-        return 1
-    except FormatLimitError as error:  # the library's hint names its policy; here the flag does that
-        hint = "; add --lossy to write the closest valid file" if arguments.command == "convert" else ""
-        print(f"{PROG}: error: {error.where}: {error.limit}{hint}", file=sys.stderr)
         return 1
     except (RetroIntervalsError, OSError) as error:
         print(f"{PROG}: error: {_describe(error)}", file=sys.stderr)

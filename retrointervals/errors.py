@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import NamedTuple
+
 __all__ = [
     "ForeignFileError",
     "FormatError",
@@ -9,6 +12,7 @@ __all__ = [
     "OutputBusyError",
     "OutputError",
     "OutputExistsError",
+    "Place",
     "RetroIntervalsError",
     "ValidationError",
 ]
@@ -36,18 +40,85 @@ class ValidationError(RetroIntervalsError, ValueError):
         super().__init__(f"{field}: {problem} (got {echo(value)})")
 
 
+class Place(NamedTuple):
+    """Where in a document something is: any of a source (file name), a line, a column, a byte offset, a JSON path.
+
+    Rendered in one style everywhere: ``"plan.tcx, line 3, column 7"``, ``"w.fit, byte 120"``,
+    ``"plan.json, $.weeks[0].sessions[1]"``. (A named tuple, so that importing the errors stays light.)
+    """
+
+    source: str = ""
+    line: int | None = None
+    column: int | None = None
+    offset: int | None = None
+    path: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.source] if self.source else []
+        if self.line:
+            parts.append(f"line {self.line}")
+            if self.column:
+                parts.append(f"column {self.column}")
+        if self.offset is not None:
+            parts.append(f"byte {self.offset}")
+        if self.path:
+            parts.append(self.path)
+        return ", ".join(parts)
+
+
 class FormatError(RetroIntervalsError, ValueError):
     """A file or document cannot be read or written in the requested format.
 
     Attributes:
-        location: Where the problem is, e.g. ``"plan.json, line 3"`` or a JSON path; may be empty.
+        place: Where the problem is, as fields (``Place``); ``location`` is the same rendered as text (may be
+            empty). Older callers may still pass a free-text location, which becomes ``Place(source=text)``.
         problem: What is wrong, in plain words.
+        needs: What would let the document be read, when something would: ``"lossy"`` (read or write the closest
+            document and list the changes), ``"speed"`` (a belt speed for steps without one), ``"race_pace"``
+            (the reference pace of a relative run ZWO) or ``"zwo_durations"`` (whether a ZWO's durations are
+            seconds or metres). The command line turns it into the flag to use (``describe``).
     """
 
-    def __init__(self, problem: str, location: str = "") -> None:
-        self.location = location
+    #: How the library words each remedy (``needs``); the command line passes its own flags to ``describe``.
+    REMEDIES: Mapping[str, str] = {
+        "lossy": "read or write with Policy.LOSSY to get the closest workout and the list of changes",
+        "speed": "give a belt speed for such steps: ReadOptions(speed=...)",
+        "race_pace": "give your race pace: ReadOptions(race_speeds=...)",
+        "zwo_durations": "say whether durations are seconds or metres: ReadOptions(zwo_durations=...)",
+    }
+
+    def __init__(self, problem: str, location: str | Place = "", *, needs: str | None = None) -> None:
+        self.place = location if isinstance(location, Place) else Place(source=location)
+        self.location = str(self.place)
         self.problem = problem
-        super().__init__(f"{location}: {problem}" if location else problem)
+        self.needs = needs
+        super().__init__(self.describe(self.REMEDIES))
+
+    @property
+    def source(self) -> str:
+        """The file or document name, or ``""``."""
+        return self.place.source
+
+    @property
+    def line(self) -> int | None:
+        """The line number, if known."""
+        return self.place.line
+
+    @property
+    def offset(self) -> int | None:
+        """The byte offset, if known."""
+        return self.place.offset
+
+    @property
+    def path(self) -> str | None:
+        """The JSON path, if any."""
+        return self.place.path
+
+    def describe(self, remedies: Mapping[str, str]) -> str:
+        """The message with the remedy worded by ``remedies`` (e.g. the command line's flags)."""
+        text = f"{self.location}: {self.problem}" if self.location else self.problem
+        remedy = remedies.get(self.needs) if self.needs else None
+        return f"{text} ({remedy})" if remedy else text
 
 
 class OutputExistsError(RetroIntervalsError, FileExistsError):
@@ -59,19 +130,22 @@ class OutputExistsError(RetroIntervalsError, FileExistsError):
 
 
 class FormatLimitError(FormatError):
-    """A workout or plan holds something the target format cannot carry (raised under ``Policy.STRICT``).
+    """A workout or plan holds something the target format (or the model, when reading) cannot carry.
+
+    Raised under ``Policy.STRICT``; ``Policy.LOSSY`` makes the closest document and lists the change instead.
 
     Attributes:
         where: The step or workout concerned, e.g. ``"workout 'Week 1 A', step 3"``.
         limit: The format's limit that was hit, e.g. ``"TCX step names are at most 15 characters"``.
     """
 
-    def __init__(
-        self, where: str, limit: str, hint: str = "use the lossy policy to write the closest valid file"
-    ) -> None:
-        self.where = where
+    def __init__(self, where: str | Place, limit: str, hint: str | None = None) -> None:
+        self.where = str(where)
         self.limit = limit
-        super().__init__(f"{limit} ({hint})", where)
+        if hint is None:
+            super().__init__(limit, where, needs="lossy")
+        else:
+            super().__init__(f"{limit} ({hint})", where)
 
 
 class OutputError(RetroIntervalsError, OSError):

@@ -32,7 +32,7 @@ from retrointervals import (
 )
 from retrointervals import strategies as ris
 from retrointervals.errors import FormatLimitError, OutputExistsError
-from retrointervals.formats import FORMATS, Policy, plan_files, tcx
+from retrointervals.formats import FORMATS, Policy, ReadOptions, plan_files, tcx
 from retrointervals.timeline import flatten
 
 NS = {"tc": tcx.NAMESPACE}
@@ -79,6 +79,7 @@ BACK = step(
     hold_handrails=True,
     cue="Long steps",
 )
+LOSSY = ReadOptions(policy=Policy.LOSSY)
 EASY = step(kind=StepKind.RECOVERY, speed=Speed.kmh(3.6))
 SAMPLE = Workout("Retro ladder", [EASY, Repeat(3, [BACK, EASY])], "Three rounds.\nHold on.")
 
@@ -221,7 +222,10 @@ def test_long_names_are_a_limit_under_strict_and_shortened_under_lossy() -> None
     encoded = tcx.write_workout(workout, policy=Policy.LOSSY)
     assert etree.fromstring(encoded.data).findtext(".//tc:Workout/tc:Name", namespaces=NS) == "Backward interv"
     assert [str(change) for change in encoded.changes] == [
-        "workout 'Backward intervals, week 1': named 'Backward interv' (the full name is kept in the notes)"
+        (
+            "workout 'Backward intervals, week 1': named 'Backward interv' (the full name is kept in the notes) "
+            "(TCX workout names are 1 to 15 characters with single spaces, unique in a file)"
+        )
     ]
     assert tcx.read_bytes(encoded.data) == workout
 
@@ -403,7 +407,14 @@ FOREIGN = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_files_of_other_tools_read_leniently() -> None:
-    workout = tcx.read_bytes(FOREIGN)
+    with pytest.raises(FormatLimitError, match=r"multiples of 0\.1 km/h"):
+        tcx.read_bytes(FOREIGN)  # strict: the speeds in the middle of these bands are rounded
+    decoded = tcx.decode(FOREIGN, options=LOSSY)
+    assert [change.what for change in decoded.changes] == [
+        "read the band's middle, 1.1000 m/s, as 4.0 km/h (belt speeds are multiples of 0.1 km/h)",
+        "read the band's middle, 2.5500 m/s, as 9.2 km/h (belt speeds are multiples of 0.1 km/h)",
+    ]
+    workout = decoded.document
     assert isinstance(workout, Workout)
     assert workout.name == "A name much longer than fifteen characters"
     warm, repeat = workout.steps
@@ -417,33 +428,54 @@ def test_files_of_other_tools_read_leniently() -> None:
 
 def test_files_without_namespace_read_too() -> None:
     plain = FOREIGN.replace(b' xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"', b"")
-    assert tcx.read_bytes(plain) == tcx.read_bytes(FOREIGN)
+    assert tcx.read_bytes(plain, options=LOSSY) == tcx.read_bytes(FOREIGN, options=LOSSY)
 
 
 def test_a_step_without_speed_needs_a_default_speed() -> None:
     data = FOREIGN.replace(b"<Target>", b'<Target xsi:type="None_t"/><Unused>').replace(
         b"</Target>\n        </Child>", b"</Unused>\n        </Child>"
     )
-    with pytest.raises(FormatError, match="default_speed") as caught:
-        tcx.read_bytes(data, "plan.tcx")
+    with pytest.raises(FormatError, match="belt speed") as caught:
+        tcx.read_bytes(data, "plan.tcx", options=LOSSY)
     assert caught.value.location == "plan.tcx, line 23"
+    assert caught.value.needs == "speed"
     assert "step 2 has an open target" in str(caught.value)
-    workout = tcx.read_bytes(data, default_speed=Speed.kmh(2.5))
-    assert isinstance(workout, Workout)
-    assert list(workout.steps_flat())[1].speed == Speed.kmh(2.5)
+    decoded = tcx.decode(data, options=ReadOptions(policy=Policy.LOSSY, speed=Speed.kmh(2.5)))
+    assert isinstance(decoded.document, Workout)
+    assert list(decoded.document.steps_flat())[1].speed == Speed.kmh(2.5)
+    assert "used the given speed 2.5 km/h (step 2 has an open target, not a belt speed)" in [
+        change.what for change in decoded.changes
+    ]
 
 
 @pytest.mark.parametrize(
-    ("duration", "words"),
+    ("duration", "words", "until_lap"),
     [
-        ('<Duration xsi:type="UserInitiated_t"/>', "lap button"),
-        ('<Duration xsi:type="HeartRateAbove_t"><HeartRate/></Duration>', "heart rate rises"),
+        ('<Duration xsi:type="UserInitiated_t"/>', "lap button without an expected time", True),
+        ('<Duration xsi:type="HeartRateAbove_t"><HeartRate/></Duration>', "heart rate rises", False),
     ],
 )
-def test_steps_that_end_without_time_or_distance_are_refused(duration: str, words: str) -> None:
+def test_steps_that_end_without_time_or_distance_are_changes(duration: str, words: str, until_lap: bool) -> None:
     data = FOREIGN.replace(b"<Duration><Seconds>300</Seconds></Duration>", duration.encode())
-    with pytest.raises(FormatError, match=words):
+    with pytest.raises(FormatLimitError, match=words):
         tcx.read_bytes(data)
+    decoded = tcx.decode(data, options=LOSSY)
+    assert isinstance(decoded.document, Workout)
+    first = next(iter(decoded.document.steps_flat()))
+    assert (first.length, first.until_lap) == (Duration.seconds(60), until_lap)
+    assert words in decoded.changes[0].what
+
+
+def test_lap_button_steps_are_user_initiated_durations() -> None:
+    turn = step(Direction.BACKWARD, StepKind.TRANSITION, length=Duration.seconds(20), until_lap=True, belt_stopped=True)
+    workout = Workout("Turns", [EASY, turn])
+    data = tcx.write_workout(workout).data
+    assert tcx.validate(data) == []
+    assert garmin_problems_if_available(data) == []
+    durations = etree.fromstring(data).findall(".//tc:Duration", NS)
+    assert durations[1].get(f"{{{tcx.XSI}}}type") == "UserInitiated_t"
+    assert "step 2: BACKWARD, belt stopped, press lap (about 20 s)" in data.decode()
+    assert tcx.read_bytes(data) == workout
 
 
 def test_activity_files_are_not_workouts() -> None:
@@ -465,7 +497,7 @@ def test_a_foreign_plan_is_grouped_into_weeks_by_date() -> None:
         scheduled = etree.SubElement(copy_, f"{{{tcx.NAMESPACE}}}ScheduledOn")
         scheduled.text = date
         container.append(copy_)
-    plan = tcx.read_bytes(etree.tostring(root), "first plan.tcx")
+    plan = tcx.read_bytes(etree.tostring(root), "first plan.tcx", options=LOSSY)
     assert isinstance(plan, Plan)
     assert plan.name == "first plan"
     assert plan.start == dt.date(2024, 1, 2)
@@ -485,20 +517,22 @@ def test_corpus_workout_files_read_or_are_refused_clearly(corpus: Path) -> None:
     simple = folder / "dblock-tcx__simple_workout_1.tcx"
     with pytest.raises(FormatError, match="open target"):
         tcx.read(simple)
-    workout = tcx.read(simple, default_speed=Speed.kmh(5.0))
+    workout = tcx.read(simple, options=ReadOptions(policy=Policy.LOSSY, speed=Speed.kmh(5.0)))
     assert isinstance(workout, Workout)
     assert [s.cue for s in workout.steps_flat()] == ["Warm Up", "Zone 2 Run", "Cool Down"]
     assert str(workout.total_time) == "40:00"
     for name in ("first_trainer__cmp_workout1.tcx", "first_trainer__cmp_workout2.tcx"):
-        fragment = tcx.read(folder / name)  # undeclared xsi prefix, StepId 0, Name in Repeat, no ViewAs
+        fragment = tcx.read(folder / name, options=LOSSY)  # undeclared xsi prefix, StepId 0, Name in Repeat, no ViewAs
         assert isinstance(fragment, Workout)
         assert any(isinstance(item, Repeat) for item in fragment.steps)
-    napa = tcx.read(folder / "first_trainer__Napa_Valley_Marathon_workouts.tcx")
+    napa = tcx.read(folder / "first_trainer__Napa_Valley_Marathon_workouts.tcx", options=LOSSY)
     assert isinstance(napa, Plan)
     assert sum(len(week.sessions) for week in napa.weeks) == 48
     with pytest.raises(FormatError, match="predefined speed zone"):
-        tcx.read(folder / "first_trainer__Morgan_Hill_workouts.tcx")
-    morgan = tcx.read(folder / "first_trainer__Morgan_Hill_workouts.tcx", default_speed=Speed.kmh(8.0))
+        tcx.read(folder / "first_trainer__Morgan_Hill_workouts.tcx", options=LOSSY)
+    morgan = tcx.read(
+        folder / "first_trainer__Morgan_Hill_workouts.tcx", options=ReadOptions(policy="lossy", speed=Speed.kmh(8.0))
+    )
     assert isinstance(morgan, Plan)
     assert sum(len(week.sessions) for week in morgan.weeks) == 48
     for name in (
@@ -561,3 +595,18 @@ def test_every_generated_plan_is_valid_tcx_and_reads_back(plan: Plan) -> None:
     assert tcx.read_bytes(encoded.data) == plan
     strict = tcx.write_plan(plan)  # generated names are short and unique: nothing to adapt
     assert strict.changes == ()
+
+
+def test_foreign_workouts_without_dates_are_grouped_seven_a_week_as_a_reported_change() -> None:
+    root = etree.fromstring(FOREIGN)
+    container = root.find("tc:Workouts", NS)
+    second = copy.deepcopy(container[0])
+    second.find("tc:Name", NS).text = "Other"
+    container.append(second)
+    data = etree.tostring(root)
+    with pytest.raises(FormatLimitError):  # strict: the first change (a rounded band) already refuses
+        tcx.read_bytes(data, "two.tcx", options=ReadOptions(policy=Policy.STRICT))
+    decoded = tcx.decode(data, "two.tcx", options=LOSSY)
+    assert isinstance(decoded.document, Plan)
+    assert [len(week.sessions) for week in decoded.document.weeks] == [2]
+    assert "grouped 7 a week in file order" in decoded.changes[-1].what

@@ -241,3 +241,65 @@ def _documents_with_odd_values(draw: st.DrawFn) -> bytes:
 @given(_documents_with_odd_values())
 def test_documents_with_odd_values_raise_only_format_error(data: bytes) -> None:
     _read_or_refuse(data)
+
+
+# --- bounds the readers keep while reading ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("digits", [20, 65, 4_400, 100_000])
+def test_numbers_of_any_length_are_format_errors(digits: int) -> None:
+    huge = "1" * digits
+    documents = [
+        f'<rows><row duration="00:01:00" speed="{huge}"/></rows>'.encode(),
+        f"<workout_file><sportType>run</sportType><durationType>time</durationType><workout>"
+        f'<SteadyState Duration="{huge}" Power="0.3"/></workout></workout_file>'.encode(),
+    ]
+    for data, read in zip(documents, (qz.read_bytes, zwo.read_bytes), strict=True):
+        with pytest.raises(FormatError, match=r"characters, more than any workout number|out of range"):
+            read(data)
+
+
+def test_documents_with_more_steps_than_a_workout_holds_are_refused_while_reading() -> None:
+    rows = b'<row duration="00:01:00" speed="3" inclination="0" forcespeed="1"/>' * 10_001
+    with pytest.raises(FormatError, match="more than 10000 rows"):
+        qz.read_bytes(b"<rows>" + rows + b"</rows>")
+    blocks = b'<SteadyState Duration="60" Power="0.3"/>' * 10_001
+    header = b"<sportType>run</sportType><durationType>time</durationType><thresholdSecPerKm>360</thresholdSecPerKm>"
+    with pytest.raises(FormatError, match="more than 10000 blocks"):
+        zwo.read_bytes(b"<workout_file>" + header + b"<workout>" + blocks + b"</workout></workout_file>")
+
+
+@pytest.mark.parametrize(
+    ("attribute", "words"),
+    [
+        ('level="expert"', "level must be one of"),
+        ('start="someday"', r"start must be a date"),
+        ('forwardSpeed="4.5" forwardSpeedUnit="knots"', "forwardSpeedUnit must be one of"),
+    ],
+)
+def test_bad_values_in_our_tcx_plan_extension_are_format_errors(attribute: str, words: str) -> None:
+    from conftest import step  # noqa: PLC0415
+
+    from retrointervals import Plan, Session, Week  # noqa: PLC0415
+
+    plan = Plan(name="P", weeks=[Week([Session(Workout("W", [step()]))])])
+    data = tcx.write_plan(plan).data
+    assert tcx.read_bytes(data) == plan
+    tampered = data.replace(b' name="P">', f' name="P" {attribute}>'.encode(), 1)
+    assert tampered != data
+    with pytest.raises(FormatError, match=words):
+        tcx.read_bytes(tampered)
+
+
+def test_documents_with_far_more_elements_than_any_workout_are_refused_before_parsing() -> None:
+    # About 14 MB of the smallest blocks, rows or steps: refused by a count of their "<", not by parsing them.
+    header = b"<sportType>run</sportType><durationType>time</durationType><thresholdSecPerKm>360</thresholdSecPerKm>"
+    blocks = b'<SteadyState Duration="60" Power="0.3"/>' * 350_000
+    with pytest.raises(FormatError, match="more than 100000 elements"):
+        zwo.read_bytes(b"<workout_file>" + header + b"<workout>" + blocks + b"</workout></workout_file>")
+    rows = b'<row duration="00:01:00" speed="3"/>' * 350_000
+    with pytest.raises(FormatError, match="more than 50000 elements"):
+        qz.read_bytes(b"<rows>" + rows + b"</rows>")
+    steps = b"<Step><StepId>1</StepId><Duration><Seconds>60</Seconds></Duration></Step>" * 150_000
+    with pytest.raises(FormatError, match="more than 400000 elements"):
+        tcx.read_bytes(b"<Workout><Name>W</Name>" + steps + b"</Workout>")

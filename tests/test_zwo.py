@@ -19,6 +19,7 @@ from retrointervals import (
     Incline,
     Plan,
     Repeat,
+    Rounding,
     Session,
     Speed,
     SpeedUnit,
@@ -30,7 +31,7 @@ from retrointervals import (
 )
 from retrointervals import strategies as ris
 from retrointervals.errors import FormatLimitError, OutputExistsError
-from retrointervals.formats import Policy, plan_files, zwo
+from retrointervals.formats import Policy, ReadOptions, ZwoDurations, plan_files, steptext, zwo
 from retrointervals.timeline import flatten
 
 KMH_PER_MPH = 1.609344
@@ -77,7 +78,7 @@ def test_threshold_reproduces_every_belt_speed_at_display_resolution(workout: Wo
         kmh = (60.0 / (threshold / float(block.get("Power")))) * 60.0
         shown = kmh if expected.speed.unit is SpeedUnit.KMH else kmh / KMH_PER_MPH
         assert round(shown * 10) == expected.speed.tenths
-        assert abs(kmh - float(expected.speed.exact_kmh)) < 1e-9
+        assert expected.speed.exact_kmh <= Fraction(kmh) < expected.speed.exact_kmh + Fraction(1, 1000)
         # ... and QZ sets the incline to Incline * 100 percent.
         assert round(float(block.get("Incline")) * 1000) == expected.incline.tenths
 
@@ -95,7 +96,7 @@ def test_strict_refuses_exactly_what_lossy_changes(workout: Workout) -> None:
 
 
 @given(ris.workouts())
-def test_every_turn_and_incline_change_is_announced(workout: Workout) -> None:
+def test_every_turn_and_rails_change_is_announced_briefly(workout: Workout) -> None:
     data = zwo.write_workout(workout, policy=Policy.LOSSY).data
     previous: Step | None = None
     for block, current in zip(_blocks(data), flatten(workout.steps, 0), strict=True):
@@ -104,11 +105,13 @@ def test_every_turn_and_incline_change_is_announced(workout: Workout) -> None:
         assert len(events) == 1
         message = events[0].get("message")
         turned = current.direction is not (previous.direction if previous else Direction.FORWARD)
-        assert message.startswith(("Turn around: walk ", "Walk backward")) is turned
-        if turned:
-            assert message.startswith(f"Turn around: walk {current.direction.value}" if previous else "Walk backward")
-        inclined = current.incline != (previous.incline if previous else Incline.flat())
-        assert (f"Incline {current.incline.in_percent:g}%." in message) is inclined
+        rails = current.hold_handrails != (previous.hold_handrails if previous else False)
+        said = steptext.spoken(current, previous)
+        assert (said is not None) is (turned or rails)
+        if said is not None:
+            assert message.startswith(said + " ")
+            assert len(said) <= 60  # short enough to be spoken
+            assert (f"walk {current.direction.value}" in said.lower()) is turned
         previous = current
 
 
@@ -124,12 +127,12 @@ def test_file_header_and_blocks() -> None:
     blocks = root.findall("workout/*")
     assert [block.tag for block in blocks] == ["SteadyState"] * 5
     first, back = blocks[0], blocks[1]
-    assert dict(first.attrib) == {"Duration": "60", "Power": "0.36", "pace": "1", "Incline": "0"}
-    assert back.get("Power") == "0.20921472"  # 1.3 mph = 2.0921472 km/h, exactly
+    # 0.36 would give QZ 3.5999999999999996 km/h, which its drivers cut to 3.5: the next digits fix that.
+    assert dict(first.attrib) == {"Duration": "60", "Power": "0.3600001", "pace": "1", "Incline": "0"}
+    assert back.get("Power") == "0.2092148"  # 1.3 mph = 2.0921472 km/h: QZ gets 2.092148
     assert back.get("Incline") == "0.025"
     assert back.find("textevent").get("message") == (
-        "Turn around: walk backward, hold the rails. Incline 2.5%. BW active at 1.3 mph: BACKWARD, hold rails, "
-        "incline 2.5%. Slow"
+        "Turn around: walk backward, hold the rails. BW active at 1.3 mph: BACKWARD, hold rails, incline 2.5%. Slow"
     )
     assert back.find("textevent").get("timeoffset") == "0"
 
@@ -188,6 +191,9 @@ def test_write_is_atomic_and_refuses_to_overwrite(tmp_path: Path) -> None:
 # --- reading files of other tools ------------------------------------------------------------
 
 RACE_SPEEDS = (Speed.kmh(12), Speed.kmh(10), Speed.kmh(9.5), Speed.kmh(9), Speed.kmh(8.5))
+#: What reading other tools' files needs: their changes are listed, their durations are seconds, speeds relative.
+SECONDS = ReadOptions(zwo_durations=ZwoDurations.SECONDS)
+OTHERS = ReadOptions(policy=Policy.LOSSY, race_speeds=RACE_SPEEDS, zwo_durations="seconds")
 
 
 def _file(blocks: str, header: str = "<sportType>run</sportType>") -> bytes:
@@ -200,7 +206,7 @@ def test_any_case_legacy_attributes_and_text_events() -> None:
         '<TextEvent TimeOffset="5" message="Relax"/></steadystate>'
         '<SteadyState Duration="30.9" Power="1.2" pace="3" Incline="0.02"/>'
     )
-    workout = zwo.read_bytes(data, race_speeds=RACE_SPEEDS)
+    workout = zwo.read_bytes(data, options=OTHERS)
     assert workout.steps == (
         step(speed=Speed.kmh(6.0), cue="Relax"),  # 0.6 x 10 km/h (5 km pace)
         step(length=Duration.seconds(30), speed=Speed.kmh(10.8), incline=Incline.percent(2)),  # truncated, as Zwift
@@ -209,7 +215,7 @@ def test_any_case_legacy_attributes_and_text_events() -> None:
 
 def test_pace_outside_zero_to_four_and_missing_pace_use_the_default_index() -> None:
     data = _file('<SteadyState Duration="60" Power="0.5" pace="5"/><SteadyState Duration="60" Power="0.5"/>')
-    workout = zwo.read_bytes(data, race_speeds=RACE_SPEEDS)
+    workout = zwo.read_bytes(data, options=OTHERS)
     mile = RACE_SPEEDS[zwo.DEFAULT_PACE_INDEX]
     assert [s.speed for s in workout.steps_flat()] == [Speed.kmh(float(mile.exact_kmh) / 2)] * 2
 
@@ -219,13 +225,14 @@ def test_threshold_wins_over_race_speeds() -> None:
         '<SteadyState Duration="60" Power="0.5" pace="1"/>',
         "<sportType>run</sportType><thresholdSecPerKm>300</thresholdSecPerKm>",
     )
-    assert zwo.read_bytes(data, race_speeds=RACE_SPEEDS).steps[0].speed == Speed.kmh(6.0)
+    assert zwo.read_bytes(data, options=OTHERS).steps[0].speed == Speed.kmh(6.0)
 
 
 def test_without_threshold_or_race_speeds_the_reader_refuses_to_guess() -> None:
     with pytest.raises(FormatError, match=r"5 km race pace.*race_speeds") as caught:
-        zwo.read_bytes(_file('\n<SteadyState Duration="60" Power="0.5" pace="1"/>'), "x.zwo")
+        zwo.read_bytes(_file('\n<SteadyState Duration="60" Power="0.5" pace="1"/>'), "x.zwo", options=SECONDS)
     assert caught.value.location == "x.zwo, line 2"
+    assert caught.value.needs == "race_pace"
 
 
 def test_intervals_become_a_repeat_with_their_text_events() -> None:
@@ -233,7 +240,7 @@ def test_intervals_become_a_repeat_with_their_text_events() -> None:
         '<IntervalsT Repeat="3" OnDuration="60" OffDuration="30" PowerOnLow="1.0" PowerOnHigh="1.2" OffPower="0.5">'
         '<textevent timeoffset="10" message="Push"/><textevent timeoffset="155" message="Breathe"/></IntervalsT>'
     )
-    (repeat,) = zwo.read_bytes(data, race_speeds=RACE_SPEEDS).steps
+    (repeat,) = zwo.read_bytes(data, options=OTHERS).steps
     assert repeat == Repeat(
         3,
         [
@@ -248,7 +255,7 @@ def test_ramps_become_one_step_at_their_average_speed() -> None:
         '<Warmup Duration="300" PowerLow="0.4" PowerHigh="0.6" pace="1"/>'
         '<Cooldown Duration="300" PowerLow="0.6" PowerHigh="0.4" pace="1"/>'
     )
-    warm, cool = zwo.read_bytes(data, race_speeds=RACE_SPEEDS).steps
+    warm, cool = zwo.read_bytes(data, options=OTHERS).steps
     assert warm == step(
         kind=StepKind.WARMUP, length=Duration.seconds(300), speed=Speed.kmh(5.0), cue="Ramp from 4.0 to 6.0 km/h"
     )
@@ -258,33 +265,52 @@ def test_ramps_become_one_step_at_their_average_speed() -> None:
 
 def test_missing_incline_keeps_the_previous_one() -> None:
     data = _file('<SteadyState Duration="60" Power="0.3" Incline="0.05"/><SteadyState Duration="60" Power="0.3"/>')
-    workout = zwo.read_bytes(data, race_speeds=RACE_SPEEDS)
+    workout = zwo.read_bytes(data, options=OTHERS)
     assert [s.incline for s in workout.steps_flat()] == [Incline.percent(5)] * 2
 
 
-def test_duration_type() -> None:
+def test_duration_type_from_the_file_the_options_or_the_files_own_text() -> None:
     block = '<SteadyState Duration="400" Power="0.5"/>'
-    assert zwo.read_bytes(_file(block), race_speeds=RACE_SPEEDS).steps[0].length == Duration.seconds(400)
-    by_default = zwo.read_bytes(_file(block), race_speeds=RACE_SPEEDS, default_duration_type="distance")
-    assert by_default.steps[0].length == Distance.metres(400)
     said = _file(block, "<sportType>run</sportType><durationType>distance</durationType>")
-    assert zwo.read_bytes(said, race_speeds=RACE_SPEEDS).steps[0].length == Distance.metres(400)
-    with pytest.raises(ValidationError):
-        zwo.read_bytes(said, default_duration_type="metres")
+    assert zwo.read_bytes(said, options=OTHERS).steps[0].length == Distance.metres(400)  # the file wins
+    assert zwo.read_bytes(_file(block), options=OTHERS).steps[0].length == Duration.seconds(400)
+    metres = ReadOptions(race_speeds=RACE_SPEEDS, zwo_durations="meters")
+    assert zwo.read_bytes(_file(block), options=metres).steps[0].length == Distance.metres(400)
+    with pytest.raises(ValidationError, match="zwo_durations"):
+        ReadOptions(zwo_durations="furlongs")
+    # Without durationType or options, the file's own text decides, and that is a change.
+    unclear = ReadOptions(policy=Policy.LOSSY, race_speeds=RACE_SPEEDS)
+    with pytest.raises(FormatError, match="seconds or metres") as caught:
+        zwo.read_bytes(_file(block), options=unclear)
+    assert caught.value.needs == "zwo_durations"
+    text = "<sportType>run</sportType><description>Warm up 400 meters, then more</description>"
+    decoded = zwo.decode(_file(block, text), options=unclear)
+    assert decoded.document.steps[0].length == Distance.metres(400)
+    assert "read its durations as metres, as its text says ('400 meters')" in decoded.changes[0].what
+    timed = "<sportType>run</sportType><description>3 x 4 minutes, 2 min easy</description>"
+    blocks = '<SteadyState Duration="240" Power="0.5"/><SteadyState Duration="120" Power="0.3"/>'
+    decoded = zwo.decode(_file(blocks, timed), options=unclear)
+    assert decoded.document.steps[0].length == Duration.seconds(240)
+    with pytest.raises(FormatLimitError, match="no durationType"):
+        zwo.read_bytes(_file(blocks, timed), options=ReadOptions(race_speeds=RACE_SPEEDS))  # strict: a change
+    both = "<sportType>run</sportType><description>400 meters in 4 minutes</description>"
+    blocks = '<SteadyState Duration="400" Power="0.5"/><SteadyState Duration="240" Power="0.3"/>'
+    with pytest.raises(FormatError, match="seconds or metres"):
+        zwo.read_bytes(_file(blocks, both), options=unclear)
 
 
 def test_a_missing_sport_type_is_a_run_only_with_run_signs() -> None:
     block = '<SteadyState Duration="60" Power="0.5" pace="1"/>'
-    assert zwo.read_bytes(_file(block, ""), race_speeds=RACE_SPEEDS).steps[0].speed == Speed.kmh(5.0)
+    assert zwo.read_bytes(_file(block, ""), options=OTHERS).steps[0].speed == Speed.kmh(5.0)
     with pytest.raises(FormatError, match="no <sportType>, so Zwift reads it as a bike workout"):
-        zwo.read_bytes(_file('<SteadyState Duration="60" Power="0.5"/>', ""))
+        zwo.read_bytes(_file('<SteadyState Duration="60" Power="0.5"/>', ""), options=OTHERS)
 
 
 @pytest.mark.parametrize(
     ("blocks", "words"),
     [
-        ('<FreeRide Duration="60"/>', "no speed target"),
-        ('<MaxEffort Duration="60"/>', "no speed target"),
+        ('<FreeRide Duration="60"/>', "no speed target.*belt speed"),
+        ('<MaxEffort Duration="60"/>', "no speed target.*belt speed"),
         ('<Unknown Duration="60"/>', "unknown ZWO block <Unknown>"),
         ('<SteadyState Duration="0" Power="0.5"/>', "at least 1"),
         ('<SteadyState Duration="60"/>', "no power"),
@@ -295,42 +321,58 @@ def test_a_missing_sport_type_is_a_run_only_with_run_signs() -> None:
 )
 def test_blocks_that_cannot_be_walked_are_refused(blocks: str, words: str) -> None:
     with pytest.raises(FormatError, match=words):
-        zwo.read_bytes(_file(blocks), race_speeds=RACE_SPEEDS)
+        zwo.read_bytes(_file(blocks), options=OTHERS)
 
 
 def test_bike_workouts_are_refused_naming_the_sport() -> None:
     with pytest.raises(FormatError, match="this is a bike workout"):
-        zwo.read_bytes(_file('<SteadyState Duration="60" Power="0.5"/>', "<sportType>bike</sportType>"))
+        zwo.read_bytes(_file('<SteadyState Duration="60" Power="0.5"/>', "<sportType>bike</sportType>"), options=OTHERS)
 
 
-def test_race_speeds_must_be_five_speeds() -> None:
-    with pytest.raises(ValidationError, match="five Speeds"):
-        zwo.read_bytes(_file(""), race_speeds=(Speed.kmh(10),))
+def test_race_speeds_must_be_one_or_five_speeds() -> None:
+    with pytest.raises(ValidationError, match="one Speed, or five"):
+        ReadOptions(race_speeds=(Speed.kmh(10),))
+    assert ReadOptions(race_speeds=Speed.kmh(10)).race_speeds == (Speed.kmh(10),) * 5
+
+
+def test_free_runs_read_at_the_given_speed_and_say_so() -> None:
+    options = ReadOptions(policy="lossy", speed=Speed.kmh(4), zwo_durations="seconds")
+    decoded = zwo.decode(_file('<FreeRide Duration="60"/>'), options=options)
+    assert decoded.document.steps == (step(speed=Speed.kmh(4.0)),)
+    assert [change.what for change in decoded.changes] == [
+        "used the given speed 4.0 km/h (<FreeRide> has no speed target)"
+    ]
 
 
 # --- the interoperability corpus -------------------------------------------------------------
 
 
-def test_corpus_run_files_read_with_race_speeds(corpus: Path) -> None:
-    files = sorted((corpus / "zwo" / "run").glob("*.zwo"))
-    assert len(files) == 4
-    for path in files:
-        with pytest.raises(FormatError, match="race_speeds"):
-            zwo.read(path)
-        workout = zwo.read(path, race_speeds=RACE_SPEEDS)
-        assert workout.steps[0].kind is StepKind.WARMUP
-        assert workout.steps[0].cue is not None
-        assert workout.steps[0].cue.startswith("Ramp from")
-    threshold = zwo.read(corpus / "zwo" / "run" / "zwo-editor__run-4-min-threshold.zwo", race_speeds=RACE_SPEEDS)
+def test_corpus_run_files_read_with_their_changes(corpus: Path) -> None:
+    # Asserted per file, whatever the corpus holds: a run file is read (with its changes) or refused in one line.
+    options = ReadOptions(policy=Policy.LOSSY, race_speeds=RACE_SPEEDS)
+    for path in sorted((corpus / "zwo" / "run").glob("*.zwo")):
+        try:
+            decoded = zwo.decode(path.read_bytes(), path.name, options=options)
+        except FormatError as error:
+            assert error.needs in ("zwo_durations", None), error
+            assert "\n" not in str(error)
+            continue
+        assert decoded.changes, path.name  # other tools' files always need some change (ramps, durations...)
+        with pytest.raises(FormatLimitError):
+            zwo.decode(path.read_bytes(), path.name, options=ReadOptions(race_speeds=RACE_SPEEDS))
+    threshold = zwo.read(corpus / "zwo" / "run" / "zwo-editor__run-4-min-threshold.zwo", options=options)
     assert str(threshold.total_time) == "46:00"  # 600 + 4 x (240 + 150) + 600 seconds
     assert isinstance(threshold.steps[1], Repeat)
+    metres = zwo.read(corpus / "zwo" / "run" / "zwift__zwo-files_speed-test.zwo", options=options)
+    assert [step.length for step in metres.steps_flat()] == [Distance(1000), Distance(2700), Distance(1000)]
 
 
 def test_corpus_bike_files_are_refused_clearly(corpus: Path) -> None:
     for path in sorted((corpus / "zwo" / "bike").glob("*.zwo")):
         with pytest.raises(FormatError) as caught:
-            zwo.read(path, race_speeds=RACE_SPEEDS)
+            zwo.read(path, options=OTHERS)
         message = str(caught.value)
+        assert "\n" not in message
         if path.name.endswith(".EMPTY.zwo"):
             assert message.endswith("the file is empty")
         elif path.name.endswith(".NO-WORKOUT.zwo"):
@@ -341,3 +383,41 @@ def test_corpus_bike_files_are_refused_clearly(corpus: Path) -> None:
 
 def test_fraction_helpers_are_exact() -> None:
     assert Fraction(zwo.THRESHOLD_SEC_PER_KM) == 3600 / zwo.REFERENCE_SPEED.exact_kmh
+
+
+@pytest.mark.parametrize("unit", list(SpeedUnit))
+def test_qz_arithmetic_gives_every_planned_speed_exactly_or_just_above(unit: SpeedUnit) -> None:
+    lowest, highest = Speed.of(0.1, SpeedUnit.KMH).to(unit, Rounding.UP), Speed.kmh(30).to(unit, Rounding.DOWN)
+    for tenths in range(lowest.tenths, highest.tenths + 1):
+        speed = Speed(tenths, unit)
+        power = zwo._power(speed)
+        belt = zwo.qz_belt_kmh(power)
+        assert speed.exact_kmh <= Fraction(belt) < speed.exact_kmh + Fraction(1, 1000), (speed, power, belt)
+        if unit is SpeedUnit.KMH:  # the drivers that cut to 0.1 km/h send the planned speed; our reader takes it back
+            assert int(belt * 10) == tenths, (speed, power, belt)
+            block = f'<SteadyState Duration="60" Power="{power}"/>'
+            header = "<sportType>run</sportType><durationType>time</durationType>"
+            header += "<thresholdSecPerKm>360</thresholdSecPerKm>"
+            assert zwo.read_bytes(_file(block, header)).steps[0].speed == speed
+
+
+def test_lap_button_and_stopped_belt_steps_are_changes_but_read_back() -> None:
+    turn = step(
+        Direction.BACKWARD,
+        StepKind.TRANSITION,
+        length=Duration.seconds(20),
+        speed=Speed.kmh(1.0),
+        until_lap=True,
+        belt_stopped=True,
+    )
+    workout = Workout("Turns", [step(), turn])
+    with pytest.raises(FormatLimitError, match="lap button"):
+        zwo.write_workout(workout)
+    encoded = zwo.write_workout(workout, policy=Policy.LOSSY)
+    assert [change.what.split(" (")[-1] for change in encoded.changes] == [
+        "ZWO has no block that waits for the lap button)",
+        "ZWO cannot stop the belt)",
+    ]
+    message = _blocks(encoded.data)[1].find("textevent").get("message")
+    assert message.startswith("Stop the belt, turn around: walk backward.")
+    assert zwo.read_bytes(encoded.data) == workout

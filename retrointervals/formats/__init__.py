@@ -1,17 +1,21 @@
 """File formats: one module per format, a registry by file extension, and one capability table.
 
-Every format module offers the same small API:
+Every format module offers the same doors:
 
 - ``write_workout(workout, *, policy=Policy.STRICT) -> Encoded``: one workout as the bytes of one file;
 - ``write(document, path, *, policy=Policy.STRICT, overwrite=False) -> tuple[Change, ...]``: to a file,
   atomically (formats that hold one workout per file refuse a ``Plan`` here; see ``plan_files``);
-- ``read_bytes(data, source="") -> Workout | Plan`` and ``read(path) -> Workout | Plan``.
+- ``decode(data, source="", *, options=ReadOptions()) -> Decoded``: the document and every change the read made;
+- ``read_bytes(data, source="", *, options=...) -> Workout | Plan`` and ``read(path, *, options=...)``.
 
-Readers of formats that can hold what the model cannot (FIT) also take ``policy=`` (``STRICT`` raises
-``FormatLimitError``, ``LOSSY`` reads the closest document) and offer
-``read_bytes_with_changes(data, source, *, policy) -> (document, changes)``.
+One ``Policy`` decides for readers and writers alike: ``STRICT`` raises ``FormatLimitError`` at the first thing
+that would change, ``LOSSY`` makes the closest document and lists every change (``Change``). A wrong policy value
+is a ``ValidationError`` everywhere (``Policy.of``). ``ReadOptions`` carries the policy and what a reader may need
+from the user: a belt speed for steps without one, the race speeds of relative run ZWOs, and whether a ZWO without
+``durationType`` is in seconds or metres.
 
-Formats that hold a whole plan in one file (native JSON, TCX) also offer ``write_plan(plan, *, policy=...)``.
+The optional doors are declared in ``Capabilities``: ``whole_plan`` formats also offer
+``write_plan(plan, *, policy=...) -> Encoded``; ``validation`` formats offer ``validate(data) -> list[str]``.
 
 Modules are imported on demand (``load``), so ``import retrointervals`` never imports lxml or fitdecode.
 """
@@ -27,7 +31,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from retrointervals.errors import FormatError
+from retrointervals.errors import FormatError, FormatLimitError, Place, ValidationError
+from retrointervals.units import Speed
 
 if TYPE_CHECKING:
     from retrointervals.model import Plan, Workout
@@ -36,14 +41,19 @@ __all__ = [
     "FORMATS",
     "Capabilities",
     "Change",
+    "ChangeLog",
+    "Decoded",
     "Encoded",
     "FormatInfo",
     "FormatModule",
     "Policy",
+    "ReadOptions",
+    "ZwoDurations",
     "format_for_path",
     "load",
     "plan_files",
     "read",
+    "read_with_changes",
     "session_file_stem",
     "write",
     "write_workout_file",
@@ -55,8 +65,111 @@ class Policy(enum.Enum):
 
     #: Raise ``FormatLimitError`` naming the step and the limit; write nothing.
     STRICT = "strict"
-    #: Write the closest valid file and report every change made (``Encoded.changes``).
+    #: Write the closest valid file (or read the closest document) and report every change made.
     LOSSY = "lossy"
+
+    @classmethod
+    def of(cls, value: object) -> Policy:
+        """``value`` as a Policy: a ``Policy``, or its name ``"strict"`` / ``"lossy"`` in any case.
+
+        Raises:
+            ValidationError: Anything else (``True``, ``"loose"``...), naming the accepted values.
+        """
+        if isinstance(value, Policy):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("strict", "lossy"):
+            return cls(value.strip().lower())
+        raise ValidationError("policy", value, "must be Policy.STRICT or Policy.LOSSY ('strict' or 'lossy')")
+
+
+class ZwoDurations(enum.Enum):
+    """How to take the durations of a run ZWO that has no ``durationType`` (real files exist both ways)."""
+
+    SECONDS = "seconds"
+    METRES = "metres"
+
+    @classmethod
+    def of(cls, value: object) -> ZwoDurations | None:
+        """``value`` as ``ZwoDurations``: a member, its name (``"meters"`` too), or None (decide from the file)."""
+        if value is None or isinstance(value, ZwoDurations):
+            return value
+        names = {"seconds": cls.SECONDS, "time": cls.SECONDS, "metres": cls.METRES, "meters": cls.METRES}
+        if isinstance(value, str) and value.strip().lower() in names:
+            return names[value.strip().lower()]
+        raise ValidationError("zwo_durations", value, "must be 'seconds', 'metres' or None (decide from the file)")
+
+
+_RACES = 5  # ZWO pace indexes 0-4: mile, 5 km, 10 km, half marathon, marathon
+
+
+def _race_speeds(value: object) -> tuple[Speed, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, Speed):
+        return (value,) * _RACES
+    found = tuple(value) if isinstance(value, tuple | list) else ()
+    if len(found) != _RACES or not all(isinstance(speed, Speed) for speed in found):
+        raise ValidationError(
+            "race_speeds", value, "must be one Speed, or five: mile, 5 km, 10 km, half marathon, marathon"
+        )
+    return found
+
+
+def _policy(value: object) -> Policy:
+    return Policy.of(value)
+
+
+def _zwo_durations(value: object) -> ZwoDurations | None:
+    return ZwoDurations.of(value)
+
+
+def _speed_or_none(value: object) -> Speed | None:
+    if value is not None and not isinstance(value, Speed):
+        raise ValidationError("speed", value, "must be a Speed or None")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class ReadOptions:
+    """What every reader accepts: the policy, and what the user knows that a file may not say.
+
+    Attributes:
+        policy: ``STRICT`` (default) refuses anything that would change (``FormatLimitError``); ``LOSSY`` reads the
+            closest document and lists every change.
+        speed: The belt speed for steps that carry none (heart-rate, open or power targets). Without it such steps
+            are refused: a belt speed is never invented.
+        race_speeds: The race speeds that relative run ZWOs multiply (``Power`` x speed), for the mile, 5 km,
+            10 km, half marathon and marathon (pace indexes 0-4); one ``Speed`` means the same for all five.
+        zwo_durations: Whether a run ZWO without ``durationType`` is in seconds or metres; None (default) decides
+            from the evidence in the file and refuses when it is unclear.
+    """
+
+    policy: Policy = attrs.field(default=Policy.STRICT, converter=_policy)
+    speed: Speed | None = attrs.field(default=None, converter=_speed_or_none)
+    race_speeds: tuple[Speed, ...] | None = attrs.field(default=None, converter=_race_speeds)
+    zwo_durations: ZwoDurations | None = attrs.field(default=None, converter=_zwo_durations)
+
+
+class ChangeLog:
+    """The one place a ``Policy`` is applied, by readers and writers alike.
+
+    Under ``Policy.STRICT`` the first change raises ``FormatLimitError``; under ``Policy.LOSSY`` each is recorded
+    as a ``Change`` and the caller carries on with the closest valid value.
+    """
+
+    def __init__(self, policy: object) -> None:
+        self.policy = Policy.of(policy)
+        self.changes: list[Change] = []
+
+    def hit(self, where: str | Place, limit: str, what: str) -> None:
+        """Record that ``where`` hits ``limit``; ``what`` says what is done about it.
+
+        Raises:
+            FormatLimitError: Under ``Policy.STRICT``, naming the place and the limit.
+        """
+        if self.policy is Policy.STRICT:
+            raise FormatLimitError(where, limit)
+        self.changes.append(Change(str(where), f"{what} ({limit})"))
 
 
 @attrs.frozen
@@ -84,6 +197,14 @@ class Encoded:
 
 
 @attrs.frozen
+class Decoded:
+    """A document as read, with every change the read made (empty when it is exactly what the file says)."""
+
+    document: Workout | Plan
+    changes: tuple[Change, ...] = ()
+
+
+@attrs.frozen
 class Capabilities:
     """What a format can carry. Direction is never lost in our own files: see ``direction_via``."""
 
@@ -101,10 +222,14 @@ class Capabilities:
     names: str
     #: Whether step cues are kept.
     cues: bool
-    #: Whether one file holds a whole plan (otherwise one file per session).
+    #: Whether one file holds a whole plan (otherwise one file per session); the module then has ``write_plan``.
     whole_plan: bool
     #: Whether absolute belt speeds are kept exactly at display resolution.
     exact_speeds: bool
+    #: Whether the module checks documents against a schema (``validate(data) -> list[str]``).
+    validation: bool = False
+    #: How a step that ends on the lap button travels (``Step.until_lap``), or what becomes of it.
+    lap_steps: str = "kept"
 
 
 @attrs.frozen
@@ -129,9 +254,11 @@ class FormatModule(Protocol):
         self, document: Workout | Plan, path: str | os.PathLike[str], *, policy: Policy = ..., overwrite: bool = ...
     ) -> tuple[Change, ...]: ...
 
-    def read_bytes(self, data: bytes, source: str = ...) -> Workout | Plan: ...  # noqa: D102
+    def decode(self, data: bytes, source: str = ..., *, options: ReadOptions = ...) -> Decoded: ...  # noqa: D102
 
-    def read(self, path: str | os.PathLike[str]) -> Workout | Plan: ...  # noqa: D102
+    def read_bytes(self, data: bytes, source: str = ..., *, options: ReadOptions = ...) -> Workout | Plan: ...  # noqa: D102
+
+    def read(self, path: str | os.PathLike[str], *, options: ReadOptions = ...) -> Workout | Plan: ...  # noqa: D102
 
 
 # The one capability table. Each format module follows its row; docs/formats.md explains each cell.
@@ -171,6 +298,8 @@ FORMATS: dict[str, FormatInfo] = {
                 cues=True,
                 whole_plan=True,
                 exact_speeds=True,
+                validation=True,
+                lap_steps="kept: a UserInitiated_t duration; the expected time travels in the notes",
             ),
             apps="Garmin Connect / Training Center, watches via import, many training tools",
         ),
@@ -189,6 +318,7 @@ FORMATS: dict[str, FormatInfo] = {
                 cues=True,
                 whole_plan=False,
                 exact_speeds=True,
+                lap_steps="lost: a block of the expected time (reported); the text event says so",
             ),
             apps="Zwift (run), qdomyos-zwift, intervals.icu, zwo editors",
         ),
@@ -198,7 +328,7 @@ FORMATS: dict[str, FormatInfo] = {
             extensions=(".xml",),
             module="retrointervals.formats.qz",
             capabilities=Capabilities(
-                direction_via="row attributes QZ ignores (ri_label, ri_note); QZ shows no direction",
+                direction_via="row attributes QZ ignores (ri_label, ri_note); optional text events QZ shows (2.20.22+)",
                 incline=True,
                 distance_steps=True,
                 repeats=False,
@@ -207,6 +337,7 @@ FORMATS: dict[str, FormatInfo] = {
                 cues=True,
                 whole_plan=False,
                 exact_speeds=True,
+                lap_steps="kept: lapbutton rows (QZ builds from 2026-06-25; older QZ plays the expected time)",
             ),
             apps="qdomyos-zwift (QZ), which drives Bluetooth treadmills",
         ),
@@ -225,6 +356,7 @@ FORMATS: dict[str, FormatInfo] = {
                 cues=True,
                 whole_plan=False,
                 exact_speeds=True,
+                lap_steps="kept: an open duration (lap button); the expected time travels in the notes",
             ),
             apps="Garmin and other watches (GARMIN/NEWFILES), Garmin Connect, many training tools",
         ),
@@ -300,6 +432,7 @@ def plan_files(
     """
     if isinstance(info, str):
         info = FORMATS[info] if info in FORMATS else format_for_path(f"x.{info}")
+    policy = Policy.of(policy)
     module = load(info)
     extension = info.extensions[0]
     if info.capabilities.whole_plan:
@@ -312,9 +445,22 @@ def plan_files(
     )
 
 
-def read(path: str | os.PathLike[str]) -> Workout | Plan:
-    """Read a workout or plan from any supported file, choosing the format by its extension."""
-    return load(format_for_path(path)).read(path)
+def read_with_changes(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Decoded:
+    """Read a workout or plan from any supported file (format by extension), with every change the read made."""
+    from retrointervals._files import read_bounded  # noqa: PLC0415 - keep this package's import light
+
+    module = load(format_for_path(path))
+    return module.decode(read_bounded(path), str(path), options=options or ReadOptions())
+
+
+def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Workout | Plan:
+    """Read a workout or plan from any supported file, choosing the format by its extension.
+
+    With the default options the read is strict: anything the model cannot hold exactly raises
+    ``FormatLimitError``; pass ``ReadOptions(policy=Policy.LOSSY)`` and use ``read_with_changes`` to see the
+    changes of a lossy read.
+    """
+    return read_with_changes(path, options=options).document
 
 
 def write(
@@ -324,5 +470,8 @@ def write(
 
     Returns:
         What a ``LOSSY`` write had to change (empty under ``STRICT``, which raises instead).
+
+    Raises:
+        ValidationError: ``policy`` is not a ``Policy`` (or its name).
     """
-    return load(format_for_path(path)).write(document, path, policy=policy, overwrite=overwrite)
+    return load(format_for_path(path)).write(document, path, policy=Policy.of(policy), overwrite=overwrite)

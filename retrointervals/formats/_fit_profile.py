@@ -134,9 +134,14 @@ class Manufacturer(enum.IntEnum):
 
 
 class Sport(enum.IntEnum):
-    """``sport`` enum (only the value we write)."""
+    """``sport`` enum: the value we write, and those a treadmill walk can come from."""
 
+    GENERIC = 0
     RUNNING = 1
+    FITNESS_EQUIPMENT = 4
+    TRAINING = 10
+    WALKING = 11
+    HIKING = 17
 
 
 class SubSport(enum.IntEnum):

@@ -6,23 +6,26 @@ every external load as a second line of defence), refuses any document with a DO
 "billion laughs"), keeps libxml2's depth and text-size limits (``huge_tree=False``), and turns every lxml error into
 ``FormatError`` with the line number.
 
-Writing: ``LimitReport`` applies a ``Policy`` (raise under STRICT, record a ``Change`` under LOSSY); ``decimal``
+Writing: ``LimitReport`` (the formats' one ``ChangeLog``) applies a ``Policy``; ``decimal``
 writes exact numbers; ``serialize`` gives the bytes of a document. (The model refuses text XML cannot hold, such as
 U+FFFF, so writers need no check of their own.)
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from fractions import Fraction
+from typing import TypeVar, cast
 
 from lxml import etree
 
 from retrointervals._files import check_size
-from retrointervals.errors import FormatError, FormatLimitError, ValidationError
-from retrointervals.formats import Change, Policy
+from retrointervals.errors import FormatError, Place, ValidationError
+from retrointervals.formats import ChangeLog, ReadOptions
+from retrointervals.units import MAX_INCLINE_PCT, MIN_INCLINE_PCT, Incline, Rounding
 
 __all__ = [
     "ElementReader",
@@ -38,11 +41,13 @@ __all__ = [
     "log_entries",
     "number",
     "parse",
+    "parse_number",
     "plain_text",
     "serialize",
     "text_of",
 ]
 
+_T = TypeVar("_T")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")  # what the model refuses (tab and line feed aside)
 _XML_SPACE = re.compile("[ \t\n\r]+")
 _DOCTYPE_REFUSED = "documents with a DOCTYPE (DTDs, entities) are refused"
@@ -51,6 +56,8 @@ _DOCTYPE_MARKERS = tuple(
 )
 _LXML_PLACE = re.compile(r", line (\d+), column (\d+)\s*$")
 _MAX_MAGNITUDE = 10**9
+_MARKUP_SLACK = 1000  # declarations, comments and the document's own elements
+_MAX_NUMBER_CHARACTERS = 64
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?\s*$")
 
 
@@ -80,32 +87,75 @@ def _parser(*, recover: bool = False) -> etree.XMLParser:
 
 
 class ElementReader:
-    """Base of the readers: report where an element is, and turn model errors into ``FormatError`` there."""
+    """Base of the readers: the options and change log of a read, places of elements, model errors placed."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, options: ReadOptions) -> None:
         self.source = source
+        self.options = options
+        self.log = ChangeLog(options.policy)
+        self._known: dict[object, object] = {}
 
-    def where(self, element: etree._Element) -> str:
+    def once(self, key: object, read: Callable[[], _T]) -> _T:
+        """What ``read`` gives, read once per distinct ``key`` of a document unless it reported a change.
+
+        Files repeat their steps (repeats are unrolled); a step whose reading changed something is read again, so
+        that each change is reported where it happens.
+        """
+        if key in self._known:
+            return cast("_T", self._known[key])
+        before = len(self.log.changes)
+        value = read()
+        if len(self.log.changes) == before:
+            self._known[key] = value
+        return value
+
+    def incline_from(self, text: str, what: str, element: etree._Element, *, scale: int = 1) -> Incline:
+        """The model's incline nearest ``text`` x ``scale`` percent (cut to its range); a change unless exact."""
+        found = _incline_of_text(text, scale)
+        if found is None:  # not a number: say so
+            self.number(text, what, element)
+            raise AssertionError(text)  # pragma: no cover - the line above raises
+        incline, exact = found
+        if not exact:
+            self.log.hit(
+                self.where(element),
+                f"inclines are multiples of 0.1 % from {MIN_INCLINE_PCT} to {MAX_INCLINE_PCT} %",
+                f"read {what} {text.strip()} as {incline.in_percent:g} %",
+            )
+        return incline
+
+    def where(self, element: etree._Element) -> Place:
         """The file and line of ``element``."""
         return location(self.source, line_of(element))
 
-    @contextmanager
-    def building(self, element: etree._Element) -> Iterator[None]:
+    def number(self, text: str, what: str, element: etree._Element) -> Fraction:
+        """``number`` with the element's place worked out only when the text is not a number."""
+        value = _parsed_number(text)
+        if isinstance(value, Fraction):
+            return value
+        raise FormatError(f"{what} {value}", self.where(element))
+
+    def building(self, element: etree._Element) -> AbstractContextManager[None]:
         """Report a model ``ValidationError`` at the line of the element being read."""
+        return self.building_at(self.where(element))
+
+    @contextmanager
+    def building_at(self, place: Place) -> Iterator[None]:
+        """Report a model ``ValidationError`` at ``place``."""
         try:
             yield
         except ValidationError as error:
-            raise FormatError(str(error), self.where(element)) from None
+            raise FormatError(str(error), place) from None
 
 
-def location(source: str, line: int | None) -> str:
-    """``"file.tcx, line 3"``, ``"line 3"`` or just the source, for ``FormatError.location``."""
-    if not line:
-        return source
-    return f"{source}, line {line}" if source else f"line {line}"
+def location(source: str, line: int | None) -> Place:
+    """The place of a line in a source (rendered ``"file.tcx, line 3"``)."""
+    return Place(source=source, line=line or None)
 
 
-def parse(data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = False) -> etree._Element:
+def parse(
+    data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = False, max_elements: int | None = None
+) -> etree._Element:
     """Parse untrusted bytes into an element tree, safely.
 
     Args:
@@ -114,13 +164,19 @@ def parse(data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = Fa
         allow_undeclared_prefixes: Accept a document that is well-formed XML but uses a namespace prefix it never
             declares (real TCX fragments write ``xsi:type`` without declaring ``xsi``); such attributes then keep
             their prefixed name, e.g. ``"xsi:type"``.
+        max_elements: More elements than any document of the format the model can hold has: a document that
+            cannot have fewer (counted by its ``<`` characters, before parsing) is refused at once.
 
     Raises:
-        FormatError: The input is too large, empty, not well-formed, has a DOCTYPE, or tries to load anything.
+        FormatError: The input is too large, has too many elements, is empty, not well-formed, has a DOCTYPE, or
+            tries to load anything.
     """
     check_size(data, source or "input")
     if not data.strip():
         raise FormatError("the file is empty", source)
+    # Every element needs a "<" (a start tag, and an end tag unless it is empty): a cheap bound before parsing.
+    if max_elements is not None and data.count(b"<") > 2 * max_elements + _MARKUP_SLACK:
+        raise FormatError(f"the document has more than {max_elements} elements, more than any workout needs", source)
     # Refuse a DOCTYPE before parsing: libxml2 expands internal entities inside attribute values even when told
     # not to resolve entities (only its amplification limit stops a "billion laughs" there).
     if any(marker in data for marker in _DOCTYPE_MARKERS):
@@ -135,7 +191,8 @@ def parse(data: bytes, source: str = "", *, allow_undeclared_prefixes: bool = Fa
     except _MalformedError as error:
         found = _LXML_PLACE.search(error.message)
         message = error.message[: found.start()] if found else error.message
-        where = location(source, error.line) + (f", column {found.group(2)}" if found and error.line else "")
+        column = int(found.group(2)) if found and error.line else None
+        where = Place(source=source, line=error.line or None, column=column)
         raise FormatError(f"not well-formed XML: {message.strip()}", where) from None
     except _ExternalLoadRefusedError as error:
         raise FormatError(f"refused to load the external resource {error}", source) from None
@@ -204,6 +261,7 @@ def line_of(element: etree._Element) -> int | None:
     return line if isinstance(line, int) else None
 
 
+@functools.lru_cache(maxsize=1024)  # bounded: the names come from files; they repeat on every element
 def local_name(name: str) -> str:
     """The local part of a tag or attribute name: ``"{ns}Step"`` -> ``"Step"``, ``"xsi:type"`` -> ``"type"``."""
     return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
@@ -240,21 +298,55 @@ def text_of(element: etree._Element | None) -> str | None:
 
 def attributes(element: etree._Element) -> dict[str, str]:
     """The element's attributes by lower-case local name (``TimeOffset`` and ``timeoffset`` are the same)."""
-    return {local_name(str(key)).lower(): str(value) for key, value in element.attrib.items()}
+    return {_attribute_key(str(key)): str(value) for key, value in element.attrib.items()}
 
 
-def number(text: str, what: str, where: str) -> Fraction:
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def _attribute_key(name: str) -> str:
+    return local_name(name).lower()
+
+
+def number(text: str, what: str, where: str | Place) -> Fraction:
     """A decimal number from a file as an exact fraction (``"0.95"`` is 19/20).
 
     Raises:
-        FormatError: ``text`` is not a plain decimal number.
+        FormatError: ``text`` is not a plain decimal number, or has more digits than any workout value needs
+            (checked before converting: Python refuses integers of over 4,300 digits).
     """
+    value = _parsed_number(text)
+    if isinstance(value, Fraction):
+        return value
+    raise FormatError(f"{what} {value}", where)
+
+
+def parse_number(text: str) -> Fraction | str:
+    """The number in ``text``, or what is wrong with it (cached: files repeat their numbers)."""
+    return _parsed_number(text)
+
+
+@functools.lru_cache(maxsize=4096)  # files repeat their numbers; bounded, since the keys come from the file
+def _parsed_number(text: str) -> Fraction | str:
+    """The number, or what is wrong with it (to follow the field's name in the message)."""
+    stripped = text.strip()
+    if len(stripped) > _MAX_NUMBER_CHARACTERS:
+        return f"has {len(stripped)} characters, more than any workout number"
     if not _NUMBER.match(text):
-        raise FormatError(f"{what} must be a number, not {text!r}", where)
-    value = Fraction(text.strip())
+        return f"must be a number, not {text!r}"
+    value = Fraction(stripped)
     if abs(value) > _MAX_MAGNITUDE:  # far beyond any workout value; keeps giant numbers out of the model
-        raise FormatError(f"{what} is out of range: {text.strip()!r}", where)
+        return f"is out of range: {stripped!r}"
     return value
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def _incline_of_text(text: str, scale: int) -> tuple[Incline, bool] | None:
+    """The model's incline nearest ``text`` x ``scale`` percent (cut to its range), and whether it is exact."""
+    value = _parsed_number(text)
+    if not isinstance(value, Fraction):
+        return None
+    percent = value * scale
+    incline = Incline.percent(min(max(percent, MIN_INCLINE_PCT), MAX_INCLINE_PCT), Rounding.NEAREST)
+    return incline, Fraction(incline.tenths, 10) == percent
 
 
 def plain_text(text: str, max_length: int, *, single_line: bool = True) -> str:
@@ -278,28 +370,8 @@ def collapse(text: str) -> str:
 # --- writing helpers ---------------------------------------------------------------------------
 
 
-class LimitReport:
-    """Applies a writer's ``Policy`` to each thing a format cannot carry.
-
-    Under ``Policy.STRICT`` the first limit hit raises ``FormatLimitError``; under ``Policy.LOSSY`` each is
-    recorded as a ``Change`` and the writer carries on with the closest valid value.
-    """
-
-    def __init__(self, policy: Policy) -> None:
-        if not isinstance(policy, Policy):
-            raise TypeError(f"policy must be a Policy, not {policy!r}")
-        self.policy = policy
-        self.changes: list[Change] = []
-
-    def hit(self, where: str, limit: str, what: str) -> None:
-        """Record that ``where`` hits ``limit``; ``what`` says what the lossy write does about it.
-
-        Raises:
-            FormatLimitError: Under ``Policy.STRICT``.
-        """
-        if self.policy is Policy.STRICT:
-            raise FormatLimitError(where, limit)
-        self.changes.append(Change(where, what))
+#: The writers' name for the one ``ChangeLog`` (kept for compatibility).
+LimitReport = ChangeLog
 
 
 def decimal(value: Fraction, places: int) -> str:

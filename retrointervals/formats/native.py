@@ -22,7 +22,7 @@ from typing import TypeVar
 from retrointervals._files import read_bounded, write_atomic
 from retrointervals._json import JSONValue, load_json
 from retrointervals.errors import FormatError, ValidationError
-from retrointervals.formats import Change, Encoded, Policy
+from retrointervals.formats import Change, Decoded, Encoded, Policy, ReadOptions
 from retrointervals.limits import MAX_DOCUMENT_SEGMENTS, MAX_DOCUMENT_STEPS, check_date, echo
 from retrointervals.model import Direction, Level, Plan, Repeat, Session, Step, StepKind, Week, Weekday, Workout
 from retrointervals.treadmill import Treadmill
@@ -31,6 +31,7 @@ from retrointervals.units import Distance, Duration, Incline, Rounding, Speed, S
 __all__ = [
     "EXTENSION",
     "FORMAT_ID",
+    "decode",
     "from_json",
     "read",
     "read_bytes",
@@ -193,6 +194,12 @@ def read(path: str | os.PathLike[str]) -> Document:
 def read_bytes(data: bytes, source: str = "") -> Document:
     """Read a workout or plan from the bytes of a retrointervals JSON file."""
     return from_json(data, source)
+
+
+def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Decoded:
+    """The format door every module has: the document, and no changes (native JSON is lossless)."""
+    del options  # nothing to decide: the file says everything
+    return Decoded(from_json(data, source))
 
 
 class _Missing(enum.Enum):

@@ -33,7 +33,7 @@ import attrs
 from lxml import etree
 
 from retrointervals.errors import ValidationError
-from retrointervals.formats._conventions import step_label
+from retrointervals.formats.steptext import label as step_label
 from retrointervals.model import Plan, Week, Workout
 from retrointervals.timeline import Segment
 from retrointervals.units import Duration, Speed, SpeedUnit

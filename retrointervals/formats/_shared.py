@@ -1,0 +1,105 @@
+"""Model values every reader builds, shared between equal ones: files repeat their steps (repeats unrolled).
+
+No lxml or fitdecode here, so the FIT reader does not import lxml.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from retrointervals.model import MAX_CUE_LENGTH, Direction, Step, StepKind
+from retrointervals.units import Distance, Duration, Incline, Speed
+
+if TYPE_CHECKING:
+    from retrointervals.errors import Place
+    from retrointervals.formats import ChangeLog
+    from retrointervals.formats.steptext import StepText
+
+__all__ = ["clean_text", "length_of", "make_step", "step_from_text"]
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
+
+
+def clean_text(log: ChangeLog, text: str, max_length: int, what: str, where: str | Place, *, keep: str = "") -> str:
+    """Text of a file made acceptable to the model, every change reported to ``log``.
+
+    Control characters (and line breaks and tabs, unless in ``keep``) become spaces; text longer than the model
+    holds is cut at ``max_length``.
+    """
+    if len(text) <= max_length and _CONTROL_CHARACTER.search(text) is None:
+        return text  # the usual case, without a pass over every character
+    cleaned = "".join(char if ord(char) >= 32 or char in keep else " " for char in text)
+    if cleaned != text:
+        log.hit(where, f"the {what} holds line breaks or control characters", "replaced them with spaces")
+    if len(cleaned) > max_length:
+        log.hit(
+            where,
+            f"the model's {what} holds at most {max_length} characters, not {len(cleaned)}",
+            f"shortened it to {max_length} characters",
+        )
+        cleaned = cleaned[:max_length]
+    return cleaned
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the file
+def length_of(value: int | Fraction, *, by_distance: bool) -> Duration | Distance:
+    """A whole-number step length in the model (validated once per distinct value)."""
+    return Distance(value) if by_distance else Duration(value)
+
+
+@functools.lru_cache(maxsize=1024)  # bounded; files repeat their steps (repeats unrolled), and Steps are immutable
+def make_step(  # noqa: PLR0917 - the fields of a Step, positionally for the cache key
+    direction: Direction,
+    kind: StepKind,
+    length: Duration | Distance,
+    speed: Speed,
+    incline: Incline,
+    hold_handrails: bool,
+    cue: str | None,
+    until_lap: bool,
+    belt_stopped: bool,
+) -> Step:
+    """A ``Step``, shared with earlier identical ones (validation runs once per distinct step)."""
+    return Step(
+        direction=direction,
+        kind=kind,
+        length=length,
+        speed=speed,
+        incline=incline,
+        hold_handrails=hold_handrails,
+        cue=cue,
+        until_lap=until_lap,
+        belt_stopped=belt_stopped,
+    )
+
+
+def step_from_text(
+    text: StepText,
+    length: Duration | Distance,
+    speed: Speed,
+    incline: Incline,
+    *,
+    until_lap: bool,
+    log: ChangeLog,
+    where: str | Place,
+) -> Step:
+    """The step a reader found: its step text (direction, kind, rails, cue, stopped belt) with the format's fields.
+
+    Raises:
+        ValidationError: The values make no valid step (the reader places it).
+    """
+    cue = clean_text(log, text.cue, MAX_CUE_LENGTH, "cue", where) if text.cue else None
+    return make_step(
+        text.direction,
+        text.kind,
+        length,
+        speed,
+        incline,
+        text.hold_handrails,
+        cue if cue and cue.strip() else None,
+        until_lap,
+        until_lap and text.belt_stopped,
+    )
