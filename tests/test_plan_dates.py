@@ -10,7 +10,7 @@ from hypothesis import given
 
 from retrointervals import strategies
 from retrointervals.errors import ValidationError
-from retrointervals.formats import Policy, intervals, session_file_stem
+from retrointervals.formats import intervals, session_file_stem
 from retrointervals.model import Plan, Workout
 from retrointervals.plan_dates import dated_plan_files, dated_sessions, parse_time_of_day, session_title, session_uid
 from retrointervals.plans import generate_plan
@@ -69,7 +69,7 @@ def test_events_json_is_one_workout_event_per_session_with_stable_ids() -> None:
         assert event["external_id"] == session_uid(plan, entry.week, entry.number)
         assert event["description"].startswith(SAFETY_NOTE)
         # The description is the workout text, which reads back to the same timeline.
-        back = intervals.read_bytes(event["description"].encode(), policy=Policy.STRICT)
+        back = intervals.read_bytes(event["description"].encode())
         assert _steps(back) == _steps(entry.session.workout)
     assert intervals.events_json(plan) == intervals.events_json(plan)
     assert json.loads(intervals.events_json(generate_plan("rehab", Speed.kmh(3.0)))) == []
