@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 PROG = "retrointervals"
-_FORMAT_NAMES = ("json", "tcx", "fit", "zwo", "qz")
+_FORMAT_NAMES = ("json", "tcx", "fit", "zwo", "qz", "intervals")  # export.PLAN_FORMATS
 #: How the command line words what would let a file be read (``FormatError.needs``): by its own flags.
 _REMEDIES = {
     "lossy": "use --lossy to get the closest workout and the list of changes",
@@ -70,7 +70,7 @@ def _plan(arguments: argparse.Namespace) -> int:
     violations = check(plan)
     if violations:  # the generator guarantees none; say so loudly if that ever breaks
         raise RetroIntervalsError(f"internal error: the generated plan breaks {violations[0]}")
-    files = export_plan(plan, arguments.out, formats=arguments.formats, overwrite=arguments.force)
+    files = export_plan(plan, arguments.out, formats=arguments.formats, overwrite=arguments.force, time=arguments.time)
     changed = sum(len(f.changes) for f in files)
     first = plan.weeks[0].sessions[0].workout
     _say(f"{plan.name}: {len(plan.weeks)} weeks, {sum(len(w.sessions) for w in plan.weeks)} sessions")
@@ -78,6 +78,8 @@ def _plan(arguments: argparse.Namespace) -> int:
     _say(f"wrote {len(files)} files to {arguments.out}/ (start with README.txt and plan.html)")
     if changed:
         _say(f"{changed} detail(s) that some formats cannot carry were adapted; README.txt lists them")
+    if plan.start is None:
+        _say("no calendar (plan.ics), watch schedule (fit/schedule.fit) or intervals.icu events: they need --start")
     _safety()
     return 0
 
@@ -457,6 +459,20 @@ def _date(text: str) -> dt.date:
     return date
 
 
+def _time_of_day(text: str) -> dt.time:
+    """``plan --time HH:MM``: ``plan_dates.parse_time_of_day``, its error in the command line's words."""
+    from retrointervals.errors import ValidationError  # noqa: PLC0415
+    from retrointervals.limits import echo  # noqa: PLC0415
+    from retrointervals.plan_dates import parse_time_of_day  # noqa: PLC0415
+
+    try:
+        return parse_time_of_day(text)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(
+            f"expected a time of day as HH:MM (00:00 to 23:59), not {echo(text)}"
+        ) from None
+
+
 def _speed(text: str) -> float:
     try:
         value = float(text) if len(text) <= 20 else math.nan
@@ -598,6 +614,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--weeks", type=int, help="plan length (default: the level's)")
     plan.add_argument("--sessions-per-week", type=int, help="(default: the level's lowest)")
     plan.add_argument("--start", type=_date, help="date of the first session, YYYY-MM-DD")
+    plan.add_argument(
+        "--time", type=_time_of_day, metavar="HH:MM", help="time of day of the sessions in plan.ics (default: all-day)"
+    )
     plan.add_argument("--formats", type=_formats, default=_FORMAT_NAMES, help="comma-separated (default: all)")
     plan.add_argument("--out", required=True, type=Path, help="output folder (must be empty unless --force)")
     plan.add_argument(

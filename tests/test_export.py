@@ -57,9 +57,10 @@ def test_export_writes_the_documented_layout(tmp_path: Path) -> None:
     names = {str(f.path.relative_to(tmp_path / "out")) for f in files}
     stems = [f"week0{w}-session{s}" for w in (1, 2) for s in (1, 2, 3, 4)]
     assert names == {"README.txt", "plan.html", "plan.json", "plan.tcx"} | {
-        f"{folder}/{stem}{extension}" for folder, extension in (("fit", ".fit"), ("zwo", ".zwo"), ("qz", ".xml"))
+        f"{folder}/{stem}{extension}"
+        for folder, extension in (("fit", ".fit"), ("zwo", ".zwo"), ("qz", ".xml"), ("intervals", ".txt"))
         for stem in stems
-    }  # fmt: skip
+    }  # fmt: skip  (no start date: no plan.ics, schedule or events)
     assert all(f.changes == () for f in files)
 
 
