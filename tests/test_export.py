@@ -80,3 +80,36 @@ def test_export_refuses_a_folder_that_is_not_empty_and_unknown_formats(tmp_path:
     written = export_plan(plan, tmp_path, formats=["json"], overwrite=True)
     assert sorted(f.path.name for f in written) == ["README.txt", "plan.html", "plan.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME, "README.txt", "plan.html", "plan.json"]
+
+
+def test_the_dated_files_join_the_folder_with_their_readme_lines_and_changes(tmp_path: Path) -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    from conftest import step  # noqa: PLC0415
+
+    from retrointervals import Session, Week  # noqa: PLC0415
+    from retrointervals.export import plan_entries  # noqa: PLC0415
+    from retrointervals.model import Weekday  # noqa: PLC0415
+
+    # A cue word that reads as a length ("5m") is a change for intervals.icu text only.
+    workout = Workout("Easy", [step(cue="Walk 5m then stop")])
+    plan = Plan(name="Cues", weeks=[Week([Session(workout, weekday=Weekday.MONDAY)])], start=dt.date(2030, 1, 7))
+    entries = plan_entries(plan, time=dt.time(6, 45))
+    formats = {entry.path: entry.format for entry in entries}
+    assert formats["plan.ics"] == "ics"
+    assert formats["fit/schedule.fit"] == "fit-schedule"
+    assert formats["intervals/week01-session1.txt"] == "intervals"
+    assert formats["intervals/events.json"] == "intervals-events"
+    assert [entry.path for entry in entries][-2:] == ["plan.html", "README.txt"]
+    changed = [entry for entry in entries if entry.changes]
+    assert [entry.path for entry in changed] == ["intervals/week01-session1.txt"]  # reported once
+    assert b"DTSTART:20300107T064500" in {e.path: e.data for e in entries}["plan.ics"]
+    readme = entries[-1].data.decode("utf-8")
+    assert "at 06:45 local time" in readme
+    assert "intervals/ (intervals.icu workout text)" in readme
+    assert "'5m'" in readme  # the change, listed
+    written = export_plan(plan, tmp_path / "out", formats=["json", "fit"])
+    assert {f.path.relative_to(tmp_path / "out").as_posix() for f in written} >= {"plan.ics", "fit/schedule.fit"}
+    assert not (tmp_path / "out" / "intervals").exists()
+    with pytest.raises(FormatError, match="known: json, tcx, fit, zwo, qz, intervals"):
+        plan_entries(plan, formats=["ics"])

@@ -105,3 +105,18 @@ def test_any_plan_gets_its_dated_files_under_the_lossy_policy(plan: Plan) -> Non
     assert len(json.loads(names["intervals/events.json"])) == len(sessions)
     assert names["plan.ics"].count(b"BEGIN:VEVENT") == len(sessions)
     assert names["fit/schedule.fit"][8:12] == b".FIT"
+
+
+def test_the_intervals_files_can_be_left_out() -> None:
+    plan = generate_plan("beginner", Speed.kmh(4.0), start=START)
+    dated = dated_plan_files(plan, stamp=STAMP, today=dt.date(2026, 1, 1), intervals=False)
+    assert [name for name, _ in dated.files] == ["plan.ics", "fit/schedule.fit"]
+    assert "intervals" not in "\n".join(dated.readme)
+    undated = dated_plan_files(generate_plan("beginner", Speed.kmh(4.0)), intervals=False, schedule=False)
+    assert undated.files == ()
+    assert undated.readme == ("No calendar (plan.ics): it needs a start date (plan --start YYYY-MM-DD).",)
+    every = dated_plan_files(generate_plan("beginner", Speed.kmh(4.0)))
+    assert every.readme[-1] == (
+        "No calendar (plan.ics), watch schedule (fit/schedule.fit) or intervals.icu events (intervals/events.json): "
+        "they need a start date (plan --start YYYY-MM-DD)."
+    )
