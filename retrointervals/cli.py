@@ -434,11 +434,22 @@ def _adapt(arguments: argparse.Namespace) -> int:
         _say("The files were not changed. Stop and see a clinician before walking again.")
         _safety()
         return 1
-    files = export_plan(result.plan, folder, overwrite=True)
+    files = export_plan(result.plan, folder, overwrite=True, time=_calendar_time(folder))
     _say(f"{result.walked_weeks} week(s) walked kept; {len(result.plan.weeks)} weeks in the plan now")
     _say(f"rewrote {len(files)} files in {folder}/")
     _safety()
     return 0
+
+
+def _calendar_time(folder: Path) -> dt.time | None:
+    """The time of day ``plan --time`` gave the sessions in the folder's ``plan.ics``, so that ``adapt`` keeps it."""
+    from retrointervals._files import read_bounded  # noqa: PLC0415
+    from retrointervals.plan_calendar import calendar_time_of_day  # noqa: PLC0415
+
+    path = folder / "plan.ics"
+    if not path.is_file():
+        return None
+    return calendar_time_of_day(read_bounded(path))
 
 
 # --- argument parsing ---------------------------------------------------------------------------------

@@ -218,3 +218,21 @@ def test_validate_reads_intervals_text(tmp_path: Path, capsys: pytest.CaptureFix
     status, out, _ = run(capsys, "validate", str(broken))
     assert status == 1
     assert "invalid intervals.icu workout text" in out
+
+
+def test_adapt_keeps_the_calendar_time_and_the_identities(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "knee"
+    _plan(capsys, folder, "--start", "2026-12-01", "--time", "07:30")
+    uids = _ics_uids(folder)
+    for number, day in zip((1, 2, 3), ("01", "03", "05"), strict=True):
+        arguments = ["log", str(folder), f"W1S{number}", "--date", f"2026-12-{day}", "--rpe", "10"]
+        arguments += ["--pain-during", "1", "--pain-after", "1", "--pain-next-morning", "0", "--handrails"]
+        assert main(arguments) == 0
+    assert main(["log", str(folder), "W1S3", "--stumble"]) == 0  # the week is repeated: the plan changes
+    assert main(["adapt", str(folder), "--today", "2026-12-07"]) == 0
+    capsys.readouterr()
+    calendar = icalendar.Calendar.from_ical((folder / "plan.ics").read_bytes())
+    starts = [event.decoded("DTSTART") for event in calendar.walk("VEVENT")]
+    assert all(start.time() == dt.time(7, 30) for start in starts)
+    assert len(starts) > len(uids)  # one week more
+    assert _ics_uids(folder)[: len(uids)] == uids  # the same slots update the same events
