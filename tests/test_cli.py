@@ -14,7 +14,7 @@ from retrointervals import Plan, Speed, Workout, __version__
 from retrointervals.cli import main
 from retrointervals.formats import native
 from retrointervals.plans import generate_plan
-from retrointervals.plans.breakers import break_rule
+from retrointervals.testing.breakers import break_rule
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "backward-intervals.json")
@@ -158,7 +158,7 @@ def test_show_workout_prints_steps_totals_profile_and_safety(capsys: pytest.Capt
 def test_show_reads_every_format(plan_folder: Path, relative: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "show", str(plan_folder / relative))
     assert status == 0
-    assert "22:30" in out  # the first beginner session lasts 22:30
+    assert "24:30" in out  # the first beginner session lasts 24:30 (8 stopped-belt turns expected at 0:30 each)
 
 
 def test_convert_between_formats(plan_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -205,7 +205,8 @@ def test_check_with_a_clinics_rules(plan_folder: Path, tmp_path: Path, capsys: p
     rules.write_text(json.dumps({"levels": {"beginner": {"session_cap_s": 600}}}), encoding="utf-8")
     status, out, _ = run(capsys, "check", str(plan_folder / "plan.json"), "--rules", str(rules))
     assert status == 1
-    assert "S4 (week 4, session 1): 12:00 backward in the session is more than the beginner cap of 10:00" in out
+    assert "S4 (week 4, session 1): 12:00 of backward walking in the session" in out
+    assert "is more than the beginner cap of 10:00" in out
     rules.write_text(json.dumps({"levels": {"beginner": {"session_cap": 600}}}), encoding="utf-8")
     status, _, err = run(capsys, "check", str(plan_folder / "plan.json"), "--rules", str(rules))
     assert status == 1

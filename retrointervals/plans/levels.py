@@ -8,6 +8,7 @@ finding. ``docs/progression.md`` explains them. A clinician can tighten or relax
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Mapping
 from fractions import Fraction
@@ -19,10 +20,24 @@ from retrointervals.errors import FormatError, ValidationError
 from retrointervals.model import Level
 from retrointervals.units import to_fraction
 
-__all__ = ["DEFAULT_RULES", "LevelRules", "ProgressionRules", "WeekSpec", "rules_from_json"]
+__all__ = ["DEFAULT_RULES", "LevelRules", "ProgressionRules", "TurnMode", "WeekSpec", "rules_from_json"]
 
 
 _T = TypeVar("_T")
+
+
+class TurnMode(enum.Enum):
+    """How the walker turns around before and after each backward bout (evidence notes §11.3, rule T1).
+
+    No study describes how walkers turned around on a treadmill, so both modes are design choices [D].
+    """
+
+    #: The walker stops the belt, turns while it stands still, and starts it again slowly; the step ends when the
+    #: walker presses the lap button. The default at every level (T2) [D].
+    STOP = "stop"
+    #: The belt keeps running slowly and the walker turns holding the handrails; only from the intermediate
+    #: level, on a treadmill with handrails, when asked for (T2) [D].
+    SLOW = "slow"
 
 
 @attrs.frozen
@@ -89,8 +104,32 @@ class LevelRules:
     completed_weeks_before: int
     #: Whether the beginner level has been completed before entering this level (rule W7).
     beginner_completed_before: bool
-    #: The default week-by-week progression (evidence notes §6.3).
+    #: The default week-by-week progression (evidence notes §6.3); week 1 is the level's entry dose (W10).
     table: tuple[WeekSpec, ...]
+    #: Whether the walker may opt in to slow-belt turns (T2) [D]; the default is always a stopped belt.
+    slow_turns_allowed: bool = False
+    #: Who the level is for, in plain words (evidence notes §6.2 and §10.3) [D].
+    who: str = ""
+    #: Where the level's numbers come from, one line each, with the evidence tags.
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def entry(self) -> WeekSpec:
+        """The level's first week: its entry dose (rule W10)."""
+        return self.table[0]
+
+    @property
+    def max_turns(self) -> int:
+        """Turn-arounds per session at most: two per bout (T6)."""
+        return 2 * self.bouts[1]
+
+    def entry_speed_ceiling(self, forward_kmh: Fraction, treadmill_max_kmh: Fraction) -> Fraction:
+        """The fastest backward speed of a plan's first week, km/h: the entry fraction of F, within S7 (W10)."""
+        return min(self.entry.fraction * forward_kmh, self.backward_speed_ceiling(forward_kmh, treadmill_max_kmh))
+
+    def handrails_in_week(self, week: int) -> bool:
+        """Whether backward bouts of this week are walked holding the handrails (S9)."""
+        return self.handrail_weeks is None or week <= self.handrail_weeks
 
     def backward_speed_ceiling(
         self, forward_kmh: Fraction, treadmill_max_kmh: Fraction, incline_pct: Fraction = Fraction(0)
@@ -145,10 +184,45 @@ class ProgressionRules:
     granularity_s: int = 15
     #: Shortest and longest plan the generator makes, in weeks [D].
     plan_weeks_range: tuple[int, int] = (1, 16)
+    #: A slow-belt turn-around lasts this long at least and at most, seconds (T4) [D].
+    slow_turn_range_s: tuple[int, int] = (15, 30)
+    #: A stopped-belt turn-around: the expected time the plan counts, and the longest expected time (T4) [D].
+    stopped_turn_s: int = 30
+    stopped_turn_max_s: int = 60
+    #: Session days as offsets from the first day of each week, by sessions per week [D]: spread out, never
+    #: back to back for 3 a week.
+    session_days: tuple[tuple[int, ...], ...] = ((0, 2, 4), (0, 1, 3, 5), (0, 1, 2, 4, 5))
 
     def level(self, level: Level) -> LevelRules:
         """The parameters of a level."""
         return self.levels[level]
+
+    def volume_limit(self, reference_s: Fraction | int) -> Fraction:
+        """The most backward time a week may have after a week of ``reference_s`` (rule W4).
+
+        That is the reference plus the larger of ``volume_ratio`` of it and ``volume_floor_s``.
+        """
+        return reference_s + self.volume_rise(reference_s)
+
+    def volume_rise(self, reference_s: Fraction | int) -> Fraction:
+        """The largest weekly rise of backward time after a week of ``reference_s`` (rule W4)."""
+        return max(self.volume_ratio * reference_s, Fraction(self.volume_floor_s))
+
+    def deload_bounds(self, before_s: Fraction | int) -> tuple[Fraction, Fraction]:
+        """The backward time a deload week after a week of ``before_s`` may have, lowest and highest (W5)."""
+        low, high = self.deload_range
+        return low * before_s, high * before_s
+
+    def speed_step_limit(self, forward_kmh: Fraction) -> Fraction:
+        """The largest weekly rise of the backward speed, km/h: min(fraction step x F, absolute step) (W6)."""
+        return min(self.speed_step_kmh, self.fraction_step * forward_kmh)
+
+    def days(self, sessions: int) -> tuple[int, ...]:
+        """Session day offsets within a week for this many sessions."""
+        for offsets in self.session_days:
+            if len(offsets) == sessions:
+                return offsets
+        raise ValidationError("sessions_per_week", sessions, "has no session days in the rules")
 
 
 def _f(text: str) -> Fraction:
@@ -184,6 +258,23 @@ REHAB = LevelRules(
     deload_weeks=(),
     completed_weeks_before=0,
     beginner_completed_before=False,
+    who=(
+        "People routed to a gentle start (evidence notes E3): age 65 or over, knee osteoarthritis or low back pain "
+        "without red flags, a falls self-check score of 4 or more without a fall, or a 3-m backward walk over 3.0 s "
+        "and under 4.5 s. Not for anyone who should see a clinician first, nor after a stroke or with another "
+        "neurological or balance condition (supervised use only)"
+    ),
+    evidence=(
+        (
+            "3 sessions a week for 6 weeks: the frequency and length of Alghadir 2019 (knee OA, 10 supervised "
+            "minutes a session, added to physiotherapy) [S]; this level gives 62.5 % of that trial's backward "
+            "minutes, unsupervised, in short bouts [D]"
+        ),
+        "3 -> 10 backward minutes a session: Blog A's 2-5 then 5-10 minutes (a blog post, not a study) [S2] [D]",
+        "backward speed 0.40-0.50 of your forward speed: 'about half your forward pace', physical therapists [S2] [D]",
+        "backward speed at most 2.5 km/h: near Fritz 2013's 0.6 m/s (2.2 km/h) seen in older fallers [S] [D]",
+        "flat only: Blog B warns that slopes raise fall risk (a blog post) [S2] [D]",
+    ),
     table=_weeks(
         (6, 30, "0.40", "0", "start"),
         (6, 45, "0.40", "0", "volume"),
@@ -217,6 +308,16 @@ BEGINNER = LevelRules(
     deload_weeks=(),
     completed_weeks_before=0,
     beginner_completed_before=False,
+    who=(
+        "Healthy adults under 65 (evidence notes E4): every PAR-Q answer no, no fall in the last 12 months, and a "
+        "3-m backward walk of 3.0 s or less; or a walker who has finished the rehab level"
+    ),
+    evidence=(
+        "10-15 minutes, 3-4 times a week for 3-4 weeks: Whitley 2011, Dufek 2011, Heath 2001 (healthy adults) [S]",
+        "6 -> 12 backward minutes a session, cap 15: a design choice anchored on those trials [D]",
+        "backward speed 0.45-0.60 of your forward speed, at most 3.5 km/h [D]",
+        "flat only; hands on the rails in weeks 1-2 [D]",
+    ),
     table=_weeks(
         (4, 90, "0.50", "0", "start"),
         (4, 120, "0.50", "0", "volume"),
@@ -245,6 +346,14 @@ INTERMEDIATE = LevelRules(
     deload_weeks=(4,),  # [D]
     completed_weeks_before=4,  # the beginner level's 4 weeks [D]
     beginner_completed_before=True,
+    slow_turns_allowed=True,
+    who="Walkers who have finished the beginner level (no direct entry; evidence notes E5)",
+    evidence=(
+        "20 minutes, 5 times a week for 4 weeks: Cha 2016 (healthy adults, 3 km/h at 10 %) [S]; Hao 2011 25 min [S]",
+        "12 -> 18 backward minutes a session, cap 20; a deload in week 4 [D]",
+        "backward speed 0.55-0.75 of your forward speed, at most 4.5 km/h (Cipriani 1995 used 4.0 km/h [S]) [D]",
+        "incline up to 4 %, from week 5 only [D]",
+    ),
     table=_weeks(
         (4, 180, "0.55", "0", "speed"),
         (5, 180, "0.55", "0", "volume"),
@@ -276,6 +385,17 @@ ADVANCED = LevelRules(
     deload_weeks=(4, 8),  # [D]
     completed_weeks_before=10,  # beginner 4 + intermediate 6 weeks [D]
     beginner_completed_before=True,
+    slow_turns_allowed=True,
+    who="Walkers who have finished the intermediate level (no direct entry; evidence notes E5)",
+    evidence=(
+        (
+            "30-minute sessions: two supervised stroke trials (Rose 2018, Chang 2021) [S], used here as a cap for "
+            "healthy walkers [D]; Terblanche 2005 up to 45 minutes (secondary sources) [S2]"
+        ),
+        "18 -> 30 backward minutes a session, cap 30; deloads in weeks 4 and 8 [D]",
+        "backward speed 0.60-0.85 of your forward speed, at most 5.5 km/h [D]",
+        "incline up to 10 % (Cha 2016, Hooper 2004) [S]; above 5 % at most 0.60 of your forward speed [D]",
+    ),
     table=_weeks(
         (6, 180, "0.65", "2", "speed"),
         (5, 240, "0.65", "2", "volume"),
