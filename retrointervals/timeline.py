@@ -18,8 +18,7 @@ __all__ = ["Segment", "Totals", "expand", "flatten", "walks_backward"]
 
 
 def walks_backward(step: Step) -> bool:
-    """Whether a step's time counts as backward time: the library's one definition, used by the totals, the
-    charts, the plan rules and the CLI.
+    """Whether a step's time counts as backward time: the one definition the totals, charts, rules and CLI use.
 
     Every second walked backward on a moving belt counts, whatever the step is called (bout, transition,
     recovery). A stopped-belt turn-around (``belt_stopped``) is standing, not walking, so it does not count.

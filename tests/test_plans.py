@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 from fractions import Fraction
 
 import attrs
@@ -101,9 +100,12 @@ def test_a_session_has_the_documented_shape() -> None:
     assert shape.tokens == "W" + "TBTR" * 3 + "TBTC"
     steps = [segment.step for segment in shape.segments]
     assert steps[1].cue == "Stop the belt, hold the rails, turn to face the back, restart at 1.0 km/h, then press lap"
-    assert steps[1].belt_stopped and steps[1].until_lap and steps[1].hold_handrails
+    assert steps[1].belt_stopped
+    assert steps[1].until_lap
+    assert steps[1].hold_handrails
     assert steps[2].hold_handrails
-    assert steps[2].cue is not None and "toes first, knees soft, feet mid-belt, eyes ahead" in steps[2].cue
+    assert steps[2].cue is not None
+    assert "toes first, knees soft, feet mid-belt, eyes ahead" in steps[2].cue
     assert str(steps[2].speed) == "2.2 km/h"  # 0.50 x 4.5 = 2.25, snapped down
     assert str(steps[0].speed) == "4.1 km/h"  # warm-up at 0.9 F, to the nearest 0.1
     later = SessionShape.of(plan.weeks[2].sessions[0].workout)
@@ -206,7 +208,8 @@ def test_stop_to_turn_is_the_default_and_slow_turns_are_opt_in_where_allowed() -
             for seg in s.workout.timeline
             if seg.step.kind is StepKind.TRANSITION
         ]
-        assert turns and all(step.belt_stopped and step.until_lap for step in turns)
+        assert turns
+        assert all(step.belt_stopped and step.until_lap for step in turns)
     slow = generate_plan("intermediate", Speed.kmh(4.5), turn="slow")
     assert check(slow) == []
     turns = [seg.step for seg in slow.weeks[0].sessions[0].workout.timeline if seg.step.kind is StepKind.TRANSITION]
@@ -254,5 +257,6 @@ def test_workout_names_sort_in_plan_order_and_stay_unique() -> None:
     names = [session.workout.name for _, _, session in plan.sessions()]
     assert names == sorted(names)
     assert len(set(names)) == len(names)
-    assert names[0] == "Retro W01S1" and "Retro W10S1" in names
+    assert names[0] == "Retro W01S1"
+    assert "Retro W10S1" in names
     assert max(len(name) for name in names) <= 15
