@@ -165,10 +165,12 @@ def _check_forward_speed(forward_speed: Speed, treadmill: Treadmill, rules: Prog
         raise ValidationError("forward_speed", forward_speed, "must be a Speed, e.g. Speed.kmh(4.5)")
     low, high = rules.forward_speed_range_kmh
     if not low <= forward_speed.exact_kmh <= high:
+        unit = forward_speed.unit  # an mph walker reads mph
+        lowest = speed_text(low, unit).removesuffix(f" {unit.value}")
         raise ValidationError(
             "forward_speed",
             str(forward_speed),
-            f"must be a comfortable walking speed of {float(low):g} to {float(high):g} km/h",
+            f"must be a comfortable walking speed of {lowest} to {speed_text(high, unit)}",
         )
     if not treadmill.fits_speed(forward_speed):
         raise ValidationError(
