@@ -153,7 +153,8 @@ class ProgressionRules:
     levels: dict[Level, LevelRules]
     #: Comfortable forward speed accepted, km/h [D]; Bohannon norms are 3.4-5.2 km/h [S].
     forward_speed_range_kmh: tuple[Fraction, Fraction] = (Fraction(2), Fraction(13, 2))
-    #: Warm-up: at least this long (S2) [Athletico 2-5 min; Whitley 3-5 min]; the generator uses ``warmup_s``.
+    #: Warm-up: at least this long (S2) [Blog A 2-5 min, a blog post; Whitley 3-5 min]; the generator uses
+    #: ``warmup_s``.
     warmup_min_s: int = 120
     warmup_s: int = 300
     #: Cool-down: at least this long (S3) [efsma 3-5 min; NCT05585385 5 min]; the generator uses ``cooldown_s``.
@@ -237,7 +238,7 @@ def _weeks(*rows: tuple[int, int, str, str, str]) -> tuple[WeekSpec, ...]:
     )
 
 
-# L0, rehabilitation. Anchors: Alghadir 2019 10 min x 3/wk x 6 wk [S]; Athletico 2-5 -> 5-10 min [S];
+# L0, rehabilitation. Anchors: Alghadir 2019 10 min x 3/wk x 6 wk [S]; Blog A 2-5 -> 5-10 min (a blog post) [S2];
 # Fritz 2013: fallers walk backward below 0.6 m/s (2.2 km/h), hence the 2.5 km/h cap [S/D].
 REHAB = LevelRules(
     level=Level.REHAB,
@@ -251,10 +252,10 @@ REHAB = LevelRules(
     recovery_at_least_bout=True,  # [D]
     fraction_band=(_f("0.40"), _f("0.50")),  # [D] "about half your forward pace" [S2]
     backward_cap_kmh=_f("2.5"),  # [D] near Fritz's 0.6 m/s faller threshold [S]
-    incline_max_pct=_f("0"),  # [Athletico] inclines raise fall risk
+    incline_max_pct=_f("0"),  # [S2: Blog B, a blog post] slopes raise fall risk
     incline_threshold_pct=None,
     fraction_above_incline=None,
-    handrail_weeks=None,  # every week [Athletico "stick or handrail"]
+    handrail_weeks=None,  # every week [D]; press-quoted PTs "hands on rails" [S2]
     deload_weeks=(),
     completed_weeks_before=0,
     beginner_completed_before=False,
@@ -301,7 +302,7 @@ BEGINNER = LevelRules(
     recovery_at_least_bout=False,
     fraction_band=(_f("0.45"), _f("0.60")),  # [D]
     backward_cap_kmh=_f("3.5"),  # [D]
-    incline_max_pct=_f("0"),  # [Athletico] no incline for beginners
+    incline_max_pct=_f("0"),  # [S2: Blog B] no incline for beginners [D]
     incline_threshold_pct=None,
     fraction_above_incline=None,
     handrail_weeks=2,  # [D] hold the rails in weeks 1-2, then a light touch is allowed

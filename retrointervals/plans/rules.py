@@ -123,8 +123,8 @@ def s1_shape(context: Context) -> Iterator[Violation]:
     recovery between them, then a forward cool-down; the main set starts and ends with a backward bout. Each
     transition lasts at least 15 s at no more than max(the treadmill's slowest, 1.0 km/h).
 
-    Evidence: the interval format rests on Athletico's advice to add backward walking to interval training; the
-    transitions on PT advice to slow down and turn while holding the rails [S2].
+    Evidence: the interval format rests only on Blog B's suggestion to fit backward walking into interval training
+    (a blog post) [S2]; no study describes how walkers turned around [D].
     """
     rules = context.rules
     turn_limit = max(context.treadmill.min_speed.exact_kmh, rules.transition_max_kmh)
@@ -190,7 +190,8 @@ def s2_warmup(context: Context) -> Iterator[Violation]:
 
     Forward, at least 2 minutes (default 5), no faster than F, flat.
 
-    Evidence: Athletico 2-5 min; efsma 3-5 min; Whitley & Dufek 3-5 min of forward walking; NCT05585385 5 min.
+    Evidence: Blog A 2-5 min (a blog post) [S2]; efsma 3-5 min; Whitley & Dufek 3-5 min of forward walking;
+    NCT05585385 5 min.
     """
     yield from _ends(context, "W", "S2", context.rules.warmup_min_s, "warm-up")
 
@@ -413,7 +414,8 @@ def s9_handrails(context: Context) -> Iterator[Violation]:
     Backward bouts are walked holding the handrails in every rehab week and in beginner weeks
     1-2; every transition (turning around) holds the rails when the treadmill has them.
 
-    Evidence: Athletico "practise slowly, with a stick or handrail"; PT advice "hands on rails" [S2]. The safety key
+    Evidence: press-quoted physical therapists: "hands on rails" [S2]; ASTM F2115 requires handrails [S]. The seed
+    blog posts mention a walking stick or cane only, never treadmill rails. The safety key
     is required too; every file and report carries that in the safety note.
     """
     level = context.level
@@ -678,7 +680,7 @@ def w4_volume_cap(context: Context) -> Iterator[Violation]:
     deload (``ProgressionRules.volume_limit``).
 
     Evidence: forward-running data only: Buist 2008 found +24 %/week no riskier than +10 %, Nielsen 2014 more
-    injuries above +30 % [S]; the 2-minute floor follows Athletico's 2-5 -> 5-10 minutes.
+    injuries above +30 % [S]; the 2-minute floor follows Blog A's 2-5 -> 5-10 minutes (a blog post) [S2].
     """
     rules = context.rules
     for week, _, reference, now in _week_pairs(context):
@@ -759,7 +761,8 @@ def w7_incline_steps(context: Context) -> Iterator[Violation]:
     The incline rises by at most 2 percentage points a week, and is above 0 only after 8
     completed backward-walking weeks and the beginner level.
 
-    Evidence: design choice; inclines add cost and fall risk (Athletico; Hooper 2004 +17-20 % %HRmax) [S].
+    Evidence: design choice; inclines add cost and fall risk (Blog B, a blog post [S2]; Hooper 2004 +17-20 %
+    %HRmax [S]).
     """
     rules = context.rules
     level = context.level
