@@ -125,8 +125,8 @@ class Treadmill:
 
     def __str__(self) -> str:
         rails = "handrails" if self.handrails else "no handrails"
-        incline = f"incline {self.min_incline}..{self.max_incline}" if self.has_incline else "no incline"
-        return f"{self.name}: {self.min_speed}..{self.max_speed}, {incline}, {rails}"
+        incline = f"incline {self.min_incline} to {self.max_incline}" if self.has_incline else "no incline"
+        return f"{self.name}: {self.min_speed} to {self.max_speed}, {incline}, {rails}"
 
 
 #: A typical treadmill (evidence notes §6.4 H1): 0.8-16 km/h in 0.1 steps, incline 0-10 % in 0.5 steps.

@@ -297,8 +297,8 @@ def s6_constant_bouts(context: Context) -> Iterator[Violation]:
                         week,
                         session,
                         bout.first + offset + 1,
-                        f"speed or incline changes during a backward bout ({first.speed}, "
-                        f"{first.incline} -> {segment.step.speed}, {segment.step.incline})",
+                        f"speed or incline changes during a backward bout (from {first.speed} at "
+                        f"{first.incline} to {segment.step.speed} at {segment.step.incline})",
                     )
             if bout.first > 0:
                 before = shape.segments[bout.first - 1].step
@@ -916,7 +916,7 @@ def h1_treadmill_range(context: Context) -> Iterator[Violation]:
                     week,
                     session,
                     number,
-                    f"speed {step.speed} is outside {treadmill.min_speed}..{treadmill.max_speed}",
+                    f"speed {step.speed} is outside the treadmill's {treadmill.min_speed} to {treadmill.max_speed}",
                 )
             if not treadmill.fits_incline(step.incline):
                 yield Violation(
@@ -924,7 +924,7 @@ def h1_treadmill_range(context: Context) -> Iterator[Violation]:
                     week,
                     session,
                     number,
-                    f"incline {step.incline} is outside {treadmill.min_incline}..{treadmill.max_incline}",
+                    f"incline {step.incline} is outside the treadmill's {treadmill.min_incline} to {treadmill.max_incline}",
                 )
             if step.hold_handrails and not treadmill.handrails:
                 yield Violation("H1", week, session, number, f"asks to hold handrails; {treadmill.name} has none")
