@@ -924,7 +924,8 @@ def h1_treadmill_range(context: Context) -> Iterator[Violation]:
                     week,
                     session,
                     number,
-                    f"incline {step.incline} is outside the treadmill's {treadmill.min_incline} to {treadmill.max_incline}",
+                    f"incline {step.incline} is outside the treadmill's {treadmill.min_incline} to "
+                    f"{treadmill.max_incline}",
                 )
             if step.hold_handrails and not treadmill.handrails:
                 yield Violation("H1", week, session, number, f"asks to hold handrails; {treadmill.name} has none")
