@@ -129,7 +129,9 @@ class Treadmill:
         return f"{self.name}: {self.min_speed} to {self.max_speed}, {incline}, {rails}"
 
 
-#: A typical treadmill (evidence notes §6.4 H1): 0.8-16 km/h in 0.1 steps, incline 0-10 % in 0.5 steps.
+#: A typical treadmill: 0.8-16 km/h in 0.1 steps, incline 0-10 % in 0.5 steps, handrails. [D] from the evidence
+#: notes' hardware defaults (H1): a 0.5 mph (0.8 km/h) slowest speed is common [S2], 0.1 and 0.5 % steps are
+#: qdomyos-zwift's [S]; 16 km/h is a typical top speed [S2].
 DEFAULT = Treadmill(
     name="default",
     unit=SpeedUnit.KMH,
@@ -137,11 +139,13 @@ DEFAULT = Treadmill(
     max_speed=Speed.kmh(16.0),
     max_incline=Incline.percent(10),
 )
-#: A US treadmill: 0.5-10 mph in 0.1 steps, incline 0-10 % in 0.5 steps.
+#: A US treadmill: 0.5-10 mph in 0.1 steps, incline 0-10 % in 0.5 steps, handrails. [D]; 0-10 mph is a typical
+#: range [S2].
 MPH = Treadmill(
     name="mph", unit=SpeedUnit.MPH, min_speed=Speed.mph(0.5), max_speed=Speed.mph(10.0), max_incline=Incline.percent(10)
 )
-#: A walking pad: 0.6-6 km/h, no incline, no handrails (so not for rehab or beginner plans).
+#: A walking pad: 0.6-6 km/h, no incline, no handrails (so not for rehab or beginner plans). [D]; walking pads run
+#: about 0.6-3.8 mph and often have no handrails [S2, M].
 WALKING_PAD = Treadmill(
     name="walking-pad", unit=SpeedUnit.KMH, min_speed=Speed.kmh(0.6), max_speed=Speed.kmh(6.0), handrails=False
 )

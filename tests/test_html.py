@@ -341,3 +341,12 @@ def test_an_mph_plan_report_speaks_mph() -> None:
     page = text_of(parse(plan_report(generate_plan("beginner", Speed.mph(2.8), MPH, weeks=2))))
     assert "km/h" not in page
     assert "mph" in page
+
+
+def test_a_kmh_forward_speed_on_an_mph_treadmill_is_shown_in_mph() -> None:
+    from retrointervals.plans import generate_plan  # noqa: PLC0415
+    from retrointervals.treadmill import MPH  # noqa: PLC0415
+
+    root = parse(plan_report(generate_plan("rehab", Speed.kmh(3.5), MPH, weeks=1)))
+    assert summary_value(root, "forward-speed").text == "2.17 mph"
+    assert "km/h" not in text_of(root)

@@ -492,8 +492,8 @@ class _Planner:
         )
         lines = [
             (
-                f"{level.level.value.capitalize()} level for a comfortable forward speed of {forward_speed} on the "
-                f"{self.treadmill.name} treadmill ({self.treadmill})."
+                f"{level.level.value.capitalize()} level for a comfortable forward speed of "
+                f"{self.show(forward_speed.exact_kmh)} on the {self.treadmill.name} treadmill ({self.treadmill})."
             ),
             (
                 f"Backward speed starts near {float(level.entry.fraction):.2f} of the forward speed and never "

@@ -30,6 +30,7 @@ from lxml import etree
 from retrointervals import __version__
 from retrointervals.model import Direction, Plan, Repeat, Session, Step, StepKind, Week, Weekday, Workout
 from retrointervals.plans.levels import DEFAULT_RULES, ProgressionRules
+from retrointervals.plans.loads import speed_text
 from retrointervals.render.svg import plan_chart_element, workout_chart_element
 from retrointervals.safety import FORM_CUES, RED_FLAGS, SAFETY_NOTE, SCREENING_QUESTIONS, STOP_SIGNS
 from retrointervals.units import Duration
@@ -177,6 +178,16 @@ def _sessions_per_week(plan: Plan) -> str:
     return str(low) if low == high else f"{low} to {high}"
 
 
+def _forward(plan: Plan) -> str:
+    """The comfortable forward speed in the treadmill console's unit (an mph plan speaks mph)."""
+    speed = plan.forward_speed
+    if speed is None:
+        return ""
+    if plan.treadmill is not None and speed.unit is not plan.treadmill.unit:
+        return speed_text(speed.exact_kmh, plan.treadmill.unit)
+    return str(speed)
+
+
 def _summary(body: etree._Element, plan: Plan) -> None:
     header = _el(body, "header")
     _el(header, "h1", plan.name)
@@ -187,7 +198,7 @@ def _summary(body: etree._Element, plan: Plan) -> None:
     if plan.level is not None:
         rows.append(("Level", "level", plan.level.value, {}))
     if plan.forward_speed is not None:
-        rows.append(("Comfortable forward speed", "forward-speed", str(plan.forward_speed), {}))
+        rows.append(("Comfortable forward speed", "forward-speed", _forward(plan), {}))
     rows.extend(
         [
             ("Weeks", "weeks", str(len(plan.weeks)), {}),
@@ -481,7 +492,7 @@ def _cert(body: etree._Element, plan: Plan, rules: ProgressionRules) -> None:
             "13 Dosage",
             f"{len(plan.weeks)} weeks, {per_week} sessions a week, {len(workouts)} in all; backward time per session "
             f"by week: {', '.join(backward)}"
-            + (f"; comfortable forward speed {plan.forward_speed}" if plan.forward_speed is not None else "")
+            + (f"; comfortable forward speed {_forward(plan)}" if plan.forward_speed is not None else "")
             + "; intended effort light (talking in full sentences).",
         ),
         ("14a Generic or tailored", "Tailored."),
