@@ -337,6 +337,13 @@ class _Planner:
             deload = self.deload(before)
             if deload is not None:
                 return deload
+            if due:  # W5 requires it: refuse rather than make a plan that breaks a rule
+                raise ValidationError(
+                    "rules",
+                    f"week {len(weeks) + 1}",
+                    f"the {self.level.level.value} level's deload week does not fit its bouts and caps"
+                    + (" with slow turns (try turning with the belt stopped)" if self.turn_back_s else ""),
+                )
         # After a deload only the volume may rise (W2 compares with the deload week, whose B was lower).
         order = ("volume",) if before.deload else self.rotation(weeks)
         for kind in order:
