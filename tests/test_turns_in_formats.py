@@ -6,8 +6,8 @@ FIT and TCX have lap-button steps and QZ rows wait for the lap button; ZWO canno
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +16,9 @@ from retrointervals import strategies as ris
 from retrointervals.export import export_plan
 from retrointervals.formats import read
 from retrointervals.model import StepKind
+
+if TYPE_CHECKING:
+    import pytest
 
 
 def _lap_turns(workout: Workout) -> int:
