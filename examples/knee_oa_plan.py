@@ -1,7 +1,11 @@
-"""A rehabilitation plan for knee osteoarthritis at 3.5 km/h on a US (mph) treadmill, with every file.
+"""A rehab-level plan for a walker with knee osteoarthritis, 2.2 mph on a US (mph) treadmill, with every file.
 
-The rehab level follows Alghadir 2019 (knee OA: 10 min of backward walking, 3 times a week, 6 weeks). A clinician
-should clear the walker first. Run: python examples/knee_oa_plan.py [FOLDER]   (default: ./knee-oa-plan)
+What the rehab level is, exactly: it borrows the frequency and length of Alghadir 2019 (knee OA: 10 minutes of
+supervised backward walking added to physiotherapy, 3 times a week for 6 weeks), but it is not that trial's protocol.
+It builds from 3 to 10 backward minutes in short bouts, unsupervised, so over 6 weeks it gives 62.5 % of the trial's
+backward minutes; the trial did not report how the walkers turned or whether they used a treadmill. Knee red flags
+(a hot, swollen or locked knee) mean seeing a clinician first; the printed plan lists them. A clinician should clear
+the walker before starting. Run: python examples/knee_oa_plan.py [FOLDER]   (default: ./knee-oa-plan)
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from retrointervals.safety import SAFETY_NOTE
 from retrointervals.treadmill import MPH
 
 folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("knee-oa-plan")
-plan = generate_plan("rehab", Speed.kmh(3.5), MPH, start=dt.date(2026, 11, 23))
+plan = generate_plan("rehab", Speed.mph(2.2), MPH, start=dt.date(2026, 11, 23))  # an mph plan speaks mph
 assert check(plan) == [], "a generated plan always follows the progression rules"
 
 files = export_plan(plan, folder, overwrite=True)

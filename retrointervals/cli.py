@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from retrointervals.formats import Change, ReadOptions
     from retrointervals.model import Plan
     from retrointervals.review import SessionReview
+    from retrointervals.treadmill import Treadmill
 
 __all__ = ["build_parser", "main"]
 
@@ -52,20 +53,36 @@ def _safety() -> None:
 # --- commands -----------------------------------------------------------------------------------------
 
 
+def _treadmill(value: str) -> Treadmill:
+    """A preset by name, or a treadmill JSON file."""
+    from retrointervals.treadmill import TREADMILLS, read_treadmill  # noqa: PLC0415
+
+    if value in TREADMILLS:
+        return TREADMILLS[value]
+    if not Path(value).is_file():
+        raise RetroIntervalsError(
+            f"--treadmill: {value!r} is neither a preset ({', '.join(TREADMILLS)}) nor a treadmill JSON file"
+        )
+    return read_treadmill(value)
+
+
 def _plan(arguments: argparse.Namespace) -> int:
     from retrointervals.export import export_plan  # noqa: PLC0415
     from retrointervals.plans import check, generate_plan  # noqa: PLC0415
-    from retrointervals.treadmill import TREADMILLS  # noqa: PLC0415
-    from retrointervals.units import Speed  # noqa: PLC0415
+    from retrointervals.units import Speed, SpeedUnit  # noqa: PLC0415
 
-    speed = Speed.kmh(arguments.speed) if arguments.unit == "kmh" else Speed.mph(arguments.speed)
+    treadmill = _treadmill(arguments.treadmill)
+    # --speed is read in the treadmill's unit (an mph console shows mph) unless --unit says otherwise.
+    unit = {"kmh": SpeedUnit.KMH, "mph": SpeedUnit.MPH}.get(arguments.unit or "", treadmill.unit)
+    speed = Speed.kmh(arguments.speed) if unit is SpeedUnit.KMH else Speed.mph(arguments.speed)
     plan = generate_plan(
         arguments.level,
         speed,
-        TREADMILLS[arguments.treadmill],
+        treadmill,
         weeks=arguments.weeks,
         sessions_per_week=arguments.sessions_per_week,
         start=arguments.start,
+        turn=arguments.turn,
     )
     violations = check(plan)
     if violations:  # the generator guarantees none; say so loudly if that ever breaks
@@ -78,8 +95,7 @@ def _plan(arguments: argparse.Namespace) -> int:
     _say(f"wrote {len(files)} files to {arguments.out}/ (start with README.txt and plan.html)")
     if changed:
         _say(f"{changed} detail(s) that some formats cannot carry were adapted; README.txt lists them")
-    if plan.start is None:
-        _say("no calendar (plan.ics), watch schedule (fit/schedule.fit) or intervals.icu events: they need --start")
+    _say_undated(plan)
     _safety()
     return 0
 
@@ -105,6 +121,43 @@ def _read_options(arguments: argparse.Namespace) -> ReadOptions:
 def _say_changes(what: str, changes: Sequence[Change]) -> None:
     for change in changes:
         _say(f"  {what}: {change}")
+
+
+def _say_undated(plan: Plan, needs: str = "--start YYYY-MM-DD") -> None:
+    if plan.start is None:
+        _say(f"no calendar (plan.ics), watch schedule (fit/schedule.fit) or intervals.icu events: they need {needs}")
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    from retrointervals import formats  # noqa: PLC0415
+    from retrointervals.errors import FormatError  # noqa: PLC0415
+    from retrointervals.export import export_plan  # noqa: PLC0415
+    from retrointervals.model import Plan  # noqa: PLC0415
+    from retrointervals.plans import DEFAULT_RULES, check  # noqa: PLC0415
+    from retrointervals.plans.levels import rules_from_json  # noqa: PLC0415
+
+    document = formats.read(arguments.plan)
+    if not isinstance(document, Plan):
+        raise FormatError("holds a single workout; export writes the files of a plan", arguments.plan)
+    rules = DEFAULT_RULES
+    if arguments.rules:
+        rules = rules_from_json(Path(arguments.rules).read_bytes(), arguments.rules)
+    if document.level is not None and document.forward_speed is not None:
+        violations = check(document, rules=rules)
+        for violation in violations:
+            _say(str(violation))
+        if violations:
+            _say(f"{document.name}: {len(violations)} violation(s); nothing written (fix the plan, then export)")
+            return 1
+    else:
+        _say(f"{document.name}: no level or forward speed, so the progression rules were not checked")
+    files = export_plan(
+        document, arguments.out, formats=arguments.formats, overwrite=arguments.force, time=arguments.time
+    )
+    _say(f"wrote {len(files)} files to {arguments.out}/ (start with README.txt and plan.html)")
+    _say_undated(document, "a start date in the plan file")
+    _safety()
+    return 0
 
 
 def _convert(arguments: argparse.Namespace) -> int:
@@ -226,38 +279,44 @@ def _chart(arguments: argparse.Namespace) -> int:
 
 def _levels(_arguments: argparse.Namespace) -> int:
     from retrointervals.plans import DEFAULT_RULES  # noqa: PLC0415
+    from retrointervals.plans.loads import speed_text  # noqa: PLC0415
+    from retrointervals.units import Duration, SpeedUnit  # noqa: PLC0415
 
-    for parameters in DEFAULT_RULES.levels.values():
+    rules = DEFAULT_RULES
+    for parameters in rules.levels.values():
         table = parameters.table
-        first, last = table[0], table[-1]
         low, high = parameters.fraction_band
-        sessions = parameters.sessions_per_week
-        _say(f"{parameters.level.value}")
+        fewest, most = parameters.sessions_per_week
+        cap = parameters.backward_cap_kmh
+        turns = (
+            "stopped belt; slow belt if you ask, with handrails" if parameters.slow_turns_allowed else "stopped belt"
+        )
+        _say(parameters.level.value)
+        _say(f"  for: {parameters.who}")
         _say(
-            f"  {parameters.weeks} weeks, {sessions[0]}{'-' + str(sessions[1]) if sessions[1] != sessions[0] else ''}"
-            f" sessions a week{' on non-consecutive days' if parameters.nonconsecutive_days else ''}"
+            f"  {parameters.weeks} weeks, {fewest if fewest == most else f'{fewest} to {most}'} sessions a week"
+            f"{' on non-consecutive days' if parameters.nonconsecutive_days else ''}"
         )
         _say(
-            f"  backward per session: {first.backward_s // 60:g} -> {last.backward_s // 60:g} min "
-            f"(cap {parameters.session_cap_s // 60} min), bouts up to {parameters.bout_cap_s // 60:g} min"
+            f"  backward walking per session: {Duration.seconds(table[0].backward_s)} in week 1, up to "
+            f"{Duration.seconds(max(week.backward_s for week in table))} in the level's table "
+            f"(cap {Duration.seconds(parameters.session_cap_s)}; longer plans grow toward the cap); "
+            f"{parameters.bouts[0]} to {parameters.bouts[1]} bouts of at most {Duration.seconds(parameters.bout_cap_s)}"
         )
         _say(
-            f"  backward speed: {float(low):.2f}-{float(high):.2f} x your forward speed, at most "
-            f"{float(parameters.backward_cap_kmh):g} km/h; incline up to {float(parameters.incline_max_pct):g} %"
+            f"  backward speed: {float(low):.2f} to {float(high):.2f} times your forward speed, at most "
+            f"{speed_text(cap, SpeedUnit.KMH)} ({speed_text(cap, SpeedUnit.MPH)}); incline up to "
+            f"{float(parameters.incline_max_pct):g} %; turning: {turns}"
         )
-        _say(f"  evidence: {_EVIDENCE[parameters.level.value]}")
+        rails = "needs handrails" if parameters.handrail_weeks != 0 else "handrails optional"
+        _say(f"  treadmill: {rails}")
+        for line in parameters.evidence:
+            _say(f"  - {line}")
     _say()
-    _say("Numbers are design choices grounded in the studies above; see docs/progression.md.")
+    _say("[S] a published study, [S2] a secondary source or one of the two seed blog posts, [D] a design choice.")
+    _say("No trial tested these plans; see docs/progression.md.")
     _safety()
     return 0
-
-
-_EVIDENCE = {
-    "rehab": "Alghadir 2019 (knee OA, 10 min x 3/wk x 6 wk); Athletico (2-5 -> 5-10 min); Fritz 2013",
-    "beginner": "Whitley & Dufek 2011 (10-15 min x 4/wk x 4 wk); Dufek 2011; Heath 2001 (15 min x 3/wk x 4 wk)",
-    "intermediate": "Cha 2016 (20 min x 5/wk x 4 wk); Hao 2011 (25 min)",
-    "advanced": "Rose 2018 and Chang 2021 (30 min); Cha 2016 (10 % incline); Hooper 2004 (5-10 %)",
-}
 
 
 # --- session log, review, adapt -------------------------------------------------------------------------------
@@ -618,17 +677,50 @@ def build_parser() -> argparse.ArgumentParser:
         f"{PROG} plan --level rehab --speed 2.2 --unit mph --treadmill mph --start 2026-12-01 --out knee-plan",
         _plan,
     )
-    plan.add_argument("--level", required=True, choices=("rehab", "beginner", "intermediate", "advanced"))
-    plan.add_argument("--speed", required=True, type=_speed, help="your comfortable forward walking speed")
-    plan.add_argument("--unit", choices=("kmh", "mph"), default="kmh", help="unit of --speed (default kmh)")
-    plan.add_argument("--treadmill", choices=("default", "mph", "walking-pad"), default="default")
-    plan.add_argument("--weeks", type=int, help="plan length (default: the level's)")
-    plan.add_argument("--sessions-per-week", type=int, help="(default: the level's lowest)")
+    plan.add_argument(
+        "--level",
+        required=True,
+        choices=("rehab", "beginner", "intermediate", "advanced"),
+        help="rehab, beginner, intermediate or advanced (see the levels command)",
+    )
+    plan.add_argument(
+        "--speed",
+        required=True,
+        type=_speed,
+        help="your comfortable forward walking speed on this treadmill: 2.0-6.5 km/h (1.25-4.04 mph), "
+        "read in the treadmill's unit unless --unit says otherwise",
+    )
+    plan.add_argument("--unit", choices=("kmh", "mph"), help="unit of --speed: kmh or mph (default: the treadmill's)")
+    plan.add_argument(
+        "--treadmill",
+        default="default",
+        metavar="NAME|FILE",
+        help="default (0.8-16 km/h, handrails), mph (0.5-10 mph, handrails), walking-pad (0.6-6 km/h, no "
+        "handrails), or a treadmill JSON file (see docs/concepts.md); default: default",
+    )
+    plan.add_argument(
+        "--turn",
+        choices=("stop", "slow"),
+        help="how to turn around: stop (stop the belt, turn, restart; the default at every level) or slow "
+        "(slow belt, hands on the rails; intermediate and advanced, treadmills with handrails)",
+    )
+    plan.add_argument("--weeks", type=int, metavar="1-16", help="plan length, 1-16 (default: the level's)")
+    plan.add_argument(
+        "--sessions-per-week",
+        type=int,
+        metavar="N",
+        help="rehab and beginner 3, intermediate 3-4, advanced 3-5 (default: the level's lowest)",
+    )
     plan.add_argument("--start", type=_date, help="date of the first session, YYYY-MM-DD")
     plan.add_argument(
         "--time", type=_time_of_day, metavar="HH:MM", help="time of day of the sessions in plan.ics (default: all-day)"
     )
-    plan.add_argument("--formats", type=_formats, default=_FORMAT_NAMES, help="comma-separated (default: all)")
+    plan.add_argument(
+        "--formats",
+        type=_formats,
+        default=_FORMAT_NAMES,
+        help=f"comma-separated, from {','.join(_FORMAT_NAMES)} (default: all)",
+    )
     plan.add_argument("--out", required=True, type=Path, help="output folder (must be empty unless --force)")
     plan.add_argument(
         "--force",
@@ -636,6 +728,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the plan retrointervals wrote in --out before (log.csv and recordings/ are kept; "
         "anything else in it stops the run)",
     )
+
+    export = _command(
+        commands,
+        "export",
+        "check an edited plan file, then write every file for it into a folder",
+        f"{PROG} export my-plan/plan.json --out my-plan-2",
+        _export,
+    )
+    export.add_argument("plan", metavar="PLAN", help="a plan file (plan.json, or any format that holds a plan)")
+    export.add_argument("--out", required=True, type=Path, help="output folder (must be empty unless --force)")
+    export.add_argument(
+        "--formats",
+        type=_formats,
+        default=_FORMAT_NAMES,
+        help=f"comma-separated, from {','.join(_FORMAT_NAMES)} (default: all)",
+    )
+    export.add_argument(
+        "--time", type=_time_of_day, metavar="HH:MM", help="time of day of the sessions in plan.ics (default: all-day)"
+    )
+    export.add_argument("--rules", metavar="FILE", help="JSON overriding rule settings (see docs/progression.md)")
+    export.add_argument("--force", action="store_true", help="write into a folder that is not empty")
 
     convert = _command(
         commands,

@@ -42,9 +42,9 @@ from retrointervals.model import (
     Weekday,
     Workout,
 )
-from retrointervals.plans import generate_plan
-from retrointervals.plans.breakers import BREAKERS, break_rule
-from retrointervals.plans.levels import DEFAULT_RULES, ProgressionRules
+from retrointervals.plans import RULES, generate_plan
+from retrointervals.plans.levels import DEFAULT_RULES, ProgressionRules, TurnMode
+from retrointervals.testing.breakers import BREAKERS, break_rule
 from retrointervals.treadmill import TREADMILLS, Treadmill
 from retrointervals.units import (
     MAX_INCLINE_PCT,
@@ -263,7 +263,7 @@ def plans(draw: st.DrawFn, workout: st.SearchStrategy[Workout] | None = None, ma
 
 
 #: Every rule ID the checker knows, in report order.
-RULE_IDS: tuple[str, ...] = tuple(BREAKERS)
+RULE_IDS: tuple[str, ...] = tuple(RULES)
 
 
 @st.composite
@@ -317,6 +317,7 @@ def generated_plans(
             sessions_per_week=draw(st.none() | st.integers(low, high)),
             start=draw(st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2040, 12, 31))),
             rules=rules,
+            turn=draw(st.none() | st.sampled_from(TurnMode)),
         )
     except ValidationError:
         reject()
@@ -340,6 +341,7 @@ def _break_setups() -> dict[str, tuple[list[Level], st.SearchStrategy[Treadmill]
         "W6": ([Level.REHAB, Level.INTERMEDIATE, Level.ADVANCED], presets, st.integers(6, 12)),
         "W7": (higher, presets, st.none() | st.integers(3, 12)),
         "W9": (every, presets, several),
+        "T3": ([Level.ADVANCED], presets, st.none() | st.integers(1, 12)),
     })  # fmt: skip
     return setups
 

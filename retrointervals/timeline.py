@@ -16,7 +16,16 @@ from retrointervals.limits import MAX_DOCUMENT_SEGMENTS
 from retrointervals.model import Direction, Repeat, Step, _segment_count
 from retrointervals.units import Distance, Duration
 
-__all__ = ["Segment", "Totals", "expand", "flatten"]
+__all__ = ["Segment", "Totals", "expand", "flatten", "walks_backward"]
+
+
+def walks_backward(step: Step) -> bool:
+    """Whether a step's time counts as backward time: the one definition the totals, charts, rules and CLI use.
+
+    Every second walked backward on a moving belt counts, whatever the step is called (bout, transition,
+    recovery). A stopped-belt turn-around (``belt_stopped``) is standing, not walking, so it does not count.
+    """
+    return step.direction is Direction.BACKWARD and not step.belt_stopped
 
 
 @attrs.frozen
@@ -118,7 +127,7 @@ class Totals:
     @classmethod
     def of(cls, segments: Sequence[Segment]) -> Totals:
         """Sum a timeline."""
-        backward = [segment for segment in segments if segment.step.direction is Direction.BACKWARD]
+        backward = [segment for segment in segments if walks_backward(segment.step)]
         return cls(
             time=Duration(sum((s.duration.exact for s in segments), Fraction(0))),
             distance=Distance(sum((s.distance.exact for s in segments), Fraction(0))),

@@ -7,16 +7,22 @@ forward speeds snap to the **nearest** increment (evidence notes, rule H2).
 
 from __future__ import annotations
 
+import json
 import math
+import os
 from fractions import Fraction
 
 import attrs
 
+from retrointervals._files import read_bounded
 from retrointervals._validate import check_text
-from retrointervals.errors import ValidationError
+from retrointervals.errors import FormatError, ValidationError
 from retrointervals.units import Incline, Rounding, Speed, SpeedUnit, snap
 
-__all__ = ["DEFAULT", "MPH", "TREADMILLS", "WALKING_PAD", "Treadmill"]
+__all__ = ["DEFAULT", "MPH", "TREADMILLS", "WALKING_PAD", "Treadmill", "read_treadmill", "treadmill_from_json"]
+
+#: A treadmill file is a few lines of JSON; anything larger is not one.
+MAX_TREADMILL_FILE_BYTES = 4096
 
 MAX_TREADMILL_NAME_LENGTH = 40
 
@@ -119,11 +125,13 @@ class Treadmill:
 
     def __str__(self) -> str:
         rails = "handrails" if self.handrails else "no handrails"
-        incline = f"incline {self.min_incline}..{self.max_incline}" if self.has_incline else "no incline"
-        return f"{self.name}: {self.min_speed}..{self.max_speed}, {incline}, {rails}"
+        incline = f"incline {self.min_incline} to {self.max_incline}" if self.has_incline else "no incline"
+        return f"{self.name}: {self.min_speed} to {self.max_speed}, {incline}, {rails}"
 
 
-#: A typical treadmill (evidence notes §6.4 H1): 0.8-16 km/h in 0.1 steps, incline 0-10 % in 0.5 steps.
+#: A typical treadmill: 0.8-16 km/h in 0.1 steps, incline 0-10 % in 0.5 steps, handrails. [D] from the evidence
+#: notes' hardware defaults (H1): a 0.5 mph (0.8 km/h) slowest speed is common [S2], 0.1 and 0.5 % steps are
+#: qdomyos-zwift's [S]; 16 km/h is a typical top speed [S2].
 DEFAULT = Treadmill(
     name="default",
     unit=SpeedUnit.KMH,
@@ -131,14 +139,117 @@ DEFAULT = Treadmill(
     max_speed=Speed.kmh(16.0),
     max_incline=Incline.percent(10),
 )
-#: A US treadmill: 0.5-10 mph in 0.1 steps, incline 0-10 % in 0.5 steps.
+#: A US treadmill: 0.5-10 mph in 0.1 steps, incline 0-10 % in 0.5 steps, handrails. [D]; 0-10 mph is a typical
+#: range [S2].
 MPH = Treadmill(
     name="mph", unit=SpeedUnit.MPH, min_speed=Speed.mph(0.5), max_speed=Speed.mph(10.0), max_incline=Incline.percent(10)
 )
-#: A walking pad: 0.6-6 km/h, no incline, no handrails (so not for rehab or beginner plans).
+#: A walking pad: 0.6-6 km/h, no incline, no handrails (so not for rehab or beginner plans). [D]; walking pads run
+#: about 0.6-3.8 mph and often have no handrails [S2, M].
 WALKING_PAD = Treadmill(
     name="walking-pad", unit=SpeedUnit.KMH, min_speed=Speed.kmh(0.6), max_speed=Speed.kmh(6.0), handrails=False
 )
 
 #: The presets by name.
 TREADMILLS: dict[str, Treadmill] = {machine.name: machine for machine in (DEFAULT, MPH, WALKING_PAD)}
+
+
+def treadmill_from_json(text: str | bytes, source: str = "treadmill") -> Treadmill:
+    """A treadmill profile from a small JSON object (``docs/concepts.md`` shows one).
+
+    For example::
+
+        {"name": "home", "unit": "mph", "speed": {"min": 0.5, "max": 10, "step": 0.1},
+         "incline": {"min": 0, "max": 15, "step": 0.5}, "handrails": true}
+
+    ``unit`` is ``"km/h"`` (or ``"kmh"``) or ``"mph"``; speeds are in that unit, inclines in percent, steps in
+    tenths' multiples (0.1, 0.5, ...). ``incline`` may be left out for a machine without incline; ``handrails`` is
+    required, because plans depend on it.
+
+    Raises:
+        FormatError: Not such an object, or a value is missing or wrong; the message names the JSON path.
+    """
+    if len(text) > MAX_TREADMILL_FILE_BYTES:
+        raise FormatError(f"a treadmill file has at most {MAX_TREADMILL_FILE_BYTES} bytes", source)
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise FormatError(f"not valid JSON: {error}", source) from None
+    if not isinstance(data, dict):
+        raise FormatError("expected a JSON object with name, unit, speed, incline and handrails", source)
+    known = {"name", "unit", "speed", "incline", "handrails"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise FormatError(f"unknown field {unknown[0]!r}; known: {', '.join(sorted(known))}", f"{source}: {unknown[0]}")
+
+    def field(path: str, value: object, kind: type, what: str) -> object:
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise FormatError(f"expected {what}, got {json.dumps(value)[:40]}", f"{source}: {path}")
+        return value
+
+    def tenths(path: str, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise FormatError(f"expected a number, got {json.dumps(value)[:40]}", f"{source}: {path}")
+        scaled = (Fraction(repr(value)) if isinstance(value, float) else Fraction(value)) * 10
+        if scaled.denominator != 1 or not -1000 <= scaled <= 1000:
+            raise FormatError(
+                f"expected a number with at most one decimal, from -100 to 100, got {value}", f"{source}: {path}"
+            )
+        return int(scaled)
+
+    def block(name: str, required: bool) -> dict[str, object] | None:
+        if name not in data:
+            if required:
+                raise FormatError(f"missing {name!r}: an object with min, max and step", f"{source}: {name}")
+            return None
+        value = field(name, data[name], dict, "an object with min, max and step")
+        assert isinstance(value, dict)  # noqa: S101 - for the type checker
+        for key in ("min", "max", "step"):
+            if key not in value:
+                raise FormatError(f"missing {key!r}", f"{source}: {name}.{key}")
+        extra = sorted(set(value) - {"min", "max", "step"})
+        if extra:
+            raise FormatError(f"unknown field {extra[0]!r}; known: max, min, step", f"{source}: {name}.{extra[0]}")
+        return value
+
+    name = field("name", data.get("name", "my-treadmill"), str, "a short name")
+    unit_text = field("unit", data.get("unit"), str, '"km/h" or "mph"')
+    units = {"km/h": SpeedUnit.KMH, "kmh": SpeedUnit.KMH, "mph": SpeedUnit.MPH}
+    if unit_text not in units:
+        raise FormatError(f'expected "km/h" or "mph", got {json.dumps(unit_text)}', f"{source}: unit")
+    unit = units[str(unit_text)]
+    if "handrails" not in data:
+        raise FormatError("missing 'handrails': true or false (plans depend on it)", f"{source}: handrails")
+    handrails = field("handrails", data["handrails"], bool, "true or false")
+    speed = block("speed", required=True)
+    assert speed is not None  # noqa: S101 - block() raised otherwise
+    incline = block("incline", required=False) or {"min": 0, "max": 0, "step": 0.5}
+    try:
+        return Treadmill(
+            name=str(name),
+            unit=unit,
+            min_speed=Speed(tenths("speed.min", speed["min"]), unit),
+            max_speed=Speed(tenths("speed.max", speed["max"]), unit),
+            speed_increment_tenths=tenths("speed.step", speed["step"]),
+            min_incline=Incline(tenths("incline.min", incline["min"])),
+            max_incline=Incline(tenths("incline.max", incline["max"])),
+            incline_increment_tenths=tenths("incline.step", incline["step"]),
+            handrails=bool(handrails),
+        )
+    except ValidationError as error:
+        paths = {
+            "Treadmill.name": "name",
+            "Treadmill.min_speed": "speed.min",
+            "Treadmill.max_speed": "speed.max",
+            "Treadmill.speed_increment_tenths": "speed.step",
+            "Treadmill.min_incline": "incline.min",
+            "Treadmill.max_incline": "incline.max",
+            "Treadmill.incline_increment_tenths": "incline.step",
+        }
+        path = paths.get(error.field, error.field)
+        raise FormatError(f"{error.problem} (got {error.value})", f"{source}: {path}") from None
+
+
+def read_treadmill(path: str | os.PathLike[str]) -> Treadmill:
+    """A treadmill profile from a JSON file (see ``treadmill_from_json``), read with a size bound."""
+    return treadmill_from_json(read_bounded(path, MAX_TREADMILL_FILE_BYTES), str(path))

@@ -14,11 +14,11 @@ from retrointervals import Plan, Speed, Workout, __version__
 from retrointervals.cli import main
 from retrointervals.formats import native
 from retrointervals.plans import generate_plan
-from retrointervals.plans.breakers import break_rule
+from retrointervals.testing.breakers import break_rule
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "backward-intervals.json")
-COMMANDS = ("plan", "convert", "show", "check", "validate", "chart", "levels")
+COMMANDS = ("plan", "convert", "show", "check", "validate", "chart", "levels", "export")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -158,7 +158,7 @@ def test_show_workout_prints_steps_totals_profile_and_safety(capsys: pytest.Capt
 def test_show_reads_every_format(plan_folder: Path, relative: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "show", str(plan_folder / relative))
     assert status == 0
-    assert "22:30" in out  # the first beginner session lasts 22:30
+    assert "24:30" in out  # the first beginner session lasts 24:30 (8 stopped-belt turns expected at 0:30 each)
 
 
 def test_convert_between_formats(plan_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -205,7 +205,8 @@ def test_check_with_a_clinics_rules(plan_folder: Path, tmp_path: Path, capsys: p
     rules.write_text(json.dumps({"levels": {"beginner": {"session_cap_s": 600}}}), encoding="utf-8")
     status, out, _ = run(capsys, "check", str(plan_folder / "plan.json"), "--rules", str(rules))
     assert status == 1
-    assert "S4 (week 4, session 1): 12:00 backward in the session is more than the beginner cap of 10:00" in out
+    assert "S4 (week 4, session 1): 12:00 of backward walking in the session" in out
+    assert "is more than the beginner cap of 10:00" in out
     rules.write_text(json.dumps({"levels": {"beginner": {"session_cap": 600}}}), encoding="utf-8")
     status, _, err = run(capsys, "check", str(plan_folder / "plan.json"), "--rules", str(rules))
     assert status == 1
@@ -240,7 +241,103 @@ def test_levels_lists_every_level_with_evidence(capsys: pytest.CaptureFixture[st
     for level in ("rehab", "beginner", "intermediate", "advanced"):
         assert f"\n{level}\n" in f"\n{out}"
     assert "Alghadir 2019" in out
-    assert "cap 10 min" in out
+    assert "cap 10:00" in out
+    # The numbers the plans use: the advanced table peaks at 30 minutes, within its 30-minute cap.
+    advanced = out[out.index("\nadvanced\n") :]
+    assert "6:00 in week 1" not in advanced
+    assert "18:00 in week 1, up to 30:00 in the level's table (cap 30:00" in advanced
+    assert "2.5 km/h (1.55 mph)" in out
+    assert "a blog post" in out
+    assert "[D]" in out
+
+
+def test_plan_reads_the_speed_in_the_treadmills_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "plan", "--level", "rehab", "--treadmill", "mph", "--speed", "2.8",
+                         "--formats", "json", "--out", str(tmp_path / "mph"))  # fmt: skip
+    assert status == 0
+    plan = native.read(tmp_path / "mph" / "plan.json")
+    assert isinstance(plan, Plan)
+    assert str(plan.forward_speed) == "2.8 mph"
+    assert "km/h" not in out
+    assert "1.1 mph" in out
+    status, _, _ = run(capsys, "plan", "--level", "rehab", "--treadmill", "mph", "--speed", "4.5", "--unit", "kmh",
+                       "--formats", "json", "--out", str(tmp_path / "kmh"))  # fmt: skip
+    assert status == 0
+    plan = native.read(tmp_path / "kmh" / "plan.json")
+    assert isinstance(plan, Plan)
+    assert str(plan.forward_speed) == "4.5 km/h"
+    status, _, err = run(capsys, "plan", "--level", "rehab", "--treadmill", "mph", "--speed", "4.5",
+                         "--out", str(tmp_path / "too-fast"))  # fmt: skip
+    assert status == 1
+    assert "1.24 to 4.04 mph" in err
+    assert "km/h" not in err
+
+
+def test_plan_with_a_treadmill_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    machine = tmp_path / "treadmill.json"
+    machine.write_text(json.dumps({"name": "garage", "unit": "km/h", "speed": {"min": 1.0, "max": 8.0, "step": 0.5},
+                                   "handrails": False}), encoding="utf-8")  # fmt: skip
+    status, _, err = run(capsys, "plan", "--level", "beginner", "--treadmill", str(machine), "--speed", "4.5",
+                         "--out", str(tmp_path / "refused"))  # fmt: skip
+    assert status == 1
+    assert "handrails" in err
+    status, out, _ = run(capsys, "plan", "--level", "advanced", "--treadmill", str(machine), "--speed", "4.5",
+                         "--formats", "json", "--out", str(tmp_path / "ok"))  # fmt: skip
+    assert status == 0
+    plan = native.read(tmp_path / "ok" / "plan.json")
+    assert isinstance(plan, Plan)
+    assert plan.treadmill is not None
+    assert plan.treadmill.name == "garage"
+    assert not plan.treadmill.handrails
+    assert "rails" not in out.split("Safety:")[0]
+    machine.write_text(json.dumps({"unit": "mph", "speed": {"min": 0.5, "max": "fast", "step": 0.1},
+                                   "handrails": True}), encoding="utf-8")  # fmt: skip
+    status, _, err = run(capsys, "plan", "--level", "advanced", "--treadmill", str(machine), "--speed", "4.5",
+                         "--out", str(tmp_path / "bad"))  # fmt: skip
+    assert status == 1
+    assert "speed.max" in err
+    assert "Traceback" not in err
+    status, _, err = run(capsys, "plan", "--level", "advanced", "--treadmill", "treadmill-x", "--speed", "4.5",
+                         "--out", str(tmp_path / "bad2"))  # fmt: skip
+    assert status == 1
+    assert "neither a preset" in err
+
+
+def test_plan_with_slow_turns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, _ = run(capsys, "plan", "--level", "intermediate", "--turn", "slow", "--speed", "4.5",
+                       "--formats", "json", "--out", str(tmp_path / "slow"))  # fmt: skip
+    assert status == 0
+    status, _, err = run(capsys, "plan", "--level", "rehab", "--turn", "slow", "--speed", "4.5",
+                         "--out", str(tmp_path / "refused"))  # fmt: skip
+    assert status == 1
+    assert "belt stopped" in err
+
+
+def test_export_checks_an_edited_plan_then_writes_the_folder(
+    plan_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "export", str(plan_folder / "plan.json"), "--out", str(tmp_path / "again"))
+    assert status == 0
+    assert {"README.txt", "plan.html", "plan.json"} <= {p.name for p in (tmp_path / "again").iterdir()}
+    plan = native.read(plan_folder / "plan.json")
+    assert isinstance(plan, Plan)
+    broken = break_rule("S4", plan)
+    assert broken is not None
+    native.write(broken, tmp_path / "edited.json")
+    status, out, _ = run(capsys, "export", str(tmp_path / "edited.json"), "--out", str(tmp_path / "refused"))
+    assert status == 1
+    assert out.startswith("S4 (week ")
+    assert "nothing written" in out
+    assert not (tmp_path / "refused").exists()
+
+
+def test_every_plan_option_names_its_choices_and_ranges(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for words in ("rehab, beginner, intermediate or advanced", "2.0-6.5 km/h", "1-16", "walking-pad", "stop", "slow",
+                  "json,tcx,fit,zwo,qz", "advanced 3-5"):  # fmt: skip
+        assert words in out, words
 
 
 def test_python_dash_m_and_the_console_script_work() -> None:

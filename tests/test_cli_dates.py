@@ -236,3 +236,21 @@ def test_adapt_keeps_the_calendar_time_and_the_identities(tmp_path: Path, capsys
     assert all(start.time() == dt.time(7, 30) for start in starts)
     assert len(starts) > len(uids)  # one week more
     assert _ics_uids(folder)[: len(uids)] == uids  # the same slots update the same events
+
+
+def test_export_writes_the_dated_files_of_a_plan_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _plan(capsys, tmp_path / "a", "--start", START)
+    status, out, err = run(
+        capsys, "export", str(tmp_path / "a" / "plan.json"), "--out", str(tmp_path / "b"), "--time", "06:00"
+    )
+    assert (status, err) == (0, "")
+    assert "need" not in out
+    calendar = icalendar.Calendar.from_ical((tmp_path / "b" / "plan.ics").read_bytes())
+    assert {event.decoded("DTSTART").time() for event in calendar.walk("VEVENT")} == {dt.time(6, 0)}
+    assert _ics_uids(tmp_path / "b") == _ics_uids(tmp_path / "a")  # the same plan: the same events
+    assert {"fit/schedule.fit", "intervals/events.json"} <= _files(tmp_path / "b")
+    _plan(capsys, tmp_path / "c")
+    status, out, _ = run(capsys, "export", str(tmp_path / "c" / "plan.json"), "--out", str(tmp_path / "d"))
+    assert status == 0
+    assert "they need a start date in the plan file" in out
+    assert "plan.ics" not in _files(tmp_path / "d")

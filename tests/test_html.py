@@ -26,7 +26,7 @@ from retrointervals import (
     Workout,
 )
 from retrointervals import strategies as ris
-from retrointervals.render.html import plan_report
+from retrointervals.render.html import LOG_FIELDS, plan_report
 from retrointervals.safety import SAFETY_NOTE
 
 # Small plans keep the ci profile quick (generating a plan means generating each session's workout): two weeks
@@ -96,17 +96,17 @@ def test_the_report_holds_every_session_with_the_models_totals(plan: Plan) -> No
     root = parse(text)
     sessions = list(plan.sessions())
 
-    # One row, one checkbox and one chart per session, in order.
+    # One log row and one checkbox per session, in order; one steps table and chart per distinct workout.
     rows = with_class(root, "tr", "session")
     assert [(r.get("data-week"), r.get("data-session")) for r in rows] == [(str(w), str(s)) for w, s, _ in sessions]
     boxes = root.xpath("//input[@type='checkbox']")
     assert len(boxes) == len(sessions)
     assert all(box.xpath("ancestor::tr[contains(@class, 'session')]") for box in boxes)
-    charts = root.xpath("//figure[contains(@class, 'session-chart')]/svg")
-    assert len(charts) == len(sessions)
-    assert len(root.xpath("//figure[contains(@class, 'plan-chart')]/svg")) == 1
+    assert_one_chart_per_distinct_workout(root, plan)
 
-    for row, chart, (week, number, session) in zip(rows, charts, sessions, strict=True):
+    for row, (week, number, session) in zip(rows, sessions, strict=True):
+        fields = [c.get("data-field") for c in with_class(row, "td", "log")]
+        assert sorted(fields) == sorted(f for f, _ in LOG_FIELDS)
         workout = session.workout
         assert text_of(cell(row, "workout-name")) == " ".join(workout.name.split())
         assert cell(row, "workout-name").text == workout.name
@@ -121,10 +121,6 @@ def test_the_report_holds_every_session_with_the_models_totals(plan: Plan) -> No
             assert day.endswith(date.isoformat())
         elif session.weekday is not None:
             assert day == session.weekday.name.title()
-        # The session's chart is its own workout's: one backward block per backward segment.
-        backward = chart.xpath(".//rect[contains(@class, 'segment') and contains(@class, 'backward')]")
-        assert len(backward) == sum(s.step.is_backward for s in workout.timeline)
-        assert chart.findtext("title") == workout.name
 
     # The plan's totals.
     workouts = [session.workout for _, _, session in sessions]
@@ -152,6 +148,20 @@ def test_the_report_holds_every_session_with_the_models_totals(plan: Plan) -> No
         )
 
     assert_self_contained(text, root)
+
+
+def assert_one_chart_per_distinct_workout(root: etree._Element, plan: Plan) -> None:
+    first_of: dict[object, Workout] = {}
+    for _, _, session in plan.sessions():
+        first_of.setdefault(session.workout.steps, session.workout)
+    charts = root.xpath("//figure[contains(@class, 'session-chart')]/svg")
+    assert len(charts) == len(first_of) == len(with_class(root, "table", "steps"))
+    assert len(root.xpath("//figure[contains(@class, 'plan-chart')]/svg")) == 1
+    for chart, workout in zip(charts, first_of.values(), strict=True):
+        # The chart is its workout's own: one backward block per backward segment.
+        backward = chart.xpath(".//rect[contains(@class, 'segment') and contains(@class, 'backward')]")
+        assert len(backward) == sum(s.step.is_backward for s in workout.timeline)
+        assert chart.findtext("title") == workout.name
 
 
 def _float_fraction(exact: Fraction) -> Fraction:
@@ -264,8 +274,79 @@ def test_the_page_prints_cleanly() -> None:
     assert "@page" in style
     assert "@media print" in style
     assert re.search(r"figure \{[^}]*page-break-inside: avoid", style)
-    assert re.search(r"table \{[^}]*page-break-inside: avoid", style)
+    assert re.search(r"tr \{[^}]*page-break-inside: avoid", style)
     # Charts scale to the page width (A4 and Letter alike) instead of overflowing it.
     assert re.search(r"figure svg \{[^}]*width: 100%", style)
     for svg in root.xpath("//svg"):
         assert svg.get("viewbox")
+
+
+# --- the printout is the plan -----------------------------------------------------------------------------------
+
+
+def test_the_report_carries_every_instruction_of_a_generated_plan() -> None:
+    from retrointervals.plans import generate_plan  # noqa: PLC0415
+    from retrointervals.safety import FORM_CUES, RED_FLAGS, SCREENING_QUESTIONS, STOP_SIGNS  # noqa: PLC0415
+
+    plan = generate_plan("rehab", Speed.kmh(4.0), weeks=4)
+    root = parse(plan_report(plan))
+    page = text_of(root)
+    # Who the level is for, what to check first, when to stop, how to turn, the form cues.
+    assert "Who the rehab level is for:" in page
+    for text in (*SCREENING_QUESTIONS, *RED_FLAGS, *FORM_CUES):
+        assert " ".join(text.split()) in page
+    assert all(sign in page for sign in STOP_SIGNS)
+    assert "Turn around with the belt stopped" in page
+    assert "No study has tested how to turn around" in page
+    # Every step of the first session, compactly: direction, time, speed, incline, rails, cue.
+    (first_table, *_) = with_class(root, "table", "steps")
+    headings = [th.text for th in first_table.iter("th")]
+    assert headings == ["step", "direction", "time", "speed", "incline", "rails", "cue"]
+    rows = [[text_of(td) for td in row.iter("td")] for row in with_class(first_table, "tr", "step")]
+    turn = rows[1]
+    assert turn[:4] == ["turn", "forward", "about 0:30, until lap", "belt stopped, restart at 1.0 km/h"]
+    assert turn[4:6] == ["0.0 %", "hold"]
+    assert turn[6].startswith("Stop the belt")
+    bout = rows[2]
+    assert bout[:6] == ["bout", "backward", "0:30", "1.6 km/h", "0.0 %", "hold"]
+    # Identical sessions once: the three sessions of a week share one table.
+    assert len(with_class(root, "table", "steps")) == len(plan.weeks)
+    # The CERT description for researchers.
+    (cert,) = with_class(root, "section", "cert")
+    cert_text = text_of(cert)
+    for item in ("1 Equipment", "7a Progression rules", "8 Each exercise", "13 Dosage", "16b Delivered as planned"):
+        assert item in cert_text
+    assert "S10" in cert_text
+    assert "stopped belt" in cert_text
+
+
+def test_a_report_for_a_treadmill_without_rails_never_says_to_hold_them() -> None:
+    from retrointervals.plans import generate_plan  # noqa: PLC0415
+    from retrointervals.treadmill import WALKING_PAD  # noqa: PLC0415
+
+    root = parse(plan_report(generate_plan("advanced", Speed.kmh(4.5), WALKING_PAD, weeks=2)))
+    page = text_of(root).lower()
+    assert "hold the rails" not in page
+    assert "hold the handrails" not in page
+    assert "walking stick" in page
+    assert "wall-mounted support" in page
+    for table in with_class(root, "table", "steps"):
+        assert "rails" not in [th.text for th in table.iter("th")]
+
+
+def test_an_mph_plan_report_speaks_mph() -> None:
+    from retrointervals.plans import generate_plan  # noqa: PLC0415
+    from retrointervals.treadmill import MPH  # noqa: PLC0415
+
+    page = text_of(parse(plan_report(generate_plan("beginner", Speed.mph(2.8), MPH, weeks=2))))
+    assert "km/h" not in page
+    assert "mph" in page
+
+
+def test_a_kmh_forward_speed_on_an_mph_treadmill_is_shown_in_mph() -> None:
+    from retrointervals.plans import generate_plan  # noqa: PLC0415
+    from retrointervals.treadmill import MPH  # noqa: PLC0415
+
+    root = parse(plan_report(generate_plan("rehab", Speed.kmh(3.5), MPH, weeks=1)))
+    assert summary_value(root, "forward-speed").text == "2.17 mph"
+    assert "km/h" not in text_of(root)

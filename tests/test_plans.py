@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 
 import attrs
@@ -83,9 +84,9 @@ def test_the_seed_guidance_holds(plan: Plan) -> None:
 def test_the_default_tables_come_out_as_documented() -> None:
     plan = generate_plan("rehab", Speed.kmh(5.0), start=dt.date(2026, 11, 23))
     descriptions = [week.sessions[0].workout.description for week in plan.weeks]
-    assert descriptions[0].startswith("Week 1 (start): 6 x 0:30 backward at 2.0 km/h; 3:00 of backward bouts")
+    assert descriptions[0].startswith("Week 1 (start): 6 x 0:30 backward at 2.0 km/h, 3:00 of backward walking")
     assert descriptions[3].startswith("Week 4 (speed): 6 x 1:00 backward at 2.2 km/h")
-    assert descriptions[5].startswith("Week 6 (volume): 5 x 2:00 backward at 2.2 km/h; 10:00 of backward bouts")
+    assert descriptions[5].startswith("Week 6 (volume): 5 x 2:00 backward at 2.2 km/h, 10:00 of backward walking")
     assert [s.weekday for s in plan.weeks[0].sessions] == [Weekday.MONDAY, Weekday.WEDNESDAY, Weekday.FRIDAY]
     assert plan.session_date(5, 2) == dt.date(2027, 1, 1)
     advanced = generate_plan(Level.ADVANCED, Speed.kmh(5.0))
@@ -98,8 +99,13 @@ def test_a_session_has_the_documented_shape() -> None:
     shape = SessionShape.of(plan.weeks[0].sessions[0].workout)
     assert shape.tokens == "W" + "TBTR" * 3 + "TBTC"
     steps = [segment.step for segment in shape.segments]
-    assert steps[1].cue == "Slow down, hold the rails, turn to walk backward"
+    assert steps[1].cue == "Stop the belt, hold the rails, turn to face the back, restart at 1.0 km/h, then press lap"
+    assert steps[1].belt_stopped
+    assert steps[1].until_lap
+    assert steps[1].hold_handrails
     assert steps[2].hold_handrails
+    assert steps[2].cue is not None
+    assert "toes first, knees soft, feet mid-belt, eyes ahead" in steps[2].cue
     assert str(steps[2].speed) == "2.2 km/h"  # 0.50 x 4.5 = 2.25, snapped down
     assert str(steps[0].speed) == "4.1 km/h"  # warm-up at 0.9 F, to the nearest 0.1
     later = SessionShape.of(plan.weeks[2].sessions[0].workout)
@@ -191,3 +197,66 @@ def test_a_coarse_mph_treadmill_starts_at_its_slowest_when_the_band_allows() -> 
     plan = generate_plan("rehab", Speed.kmh(2.0), machine)
     assert "raised to the treadmill's slowest, 0.5 mph" in plan.description
     assert check(plan) == []
+
+
+def test_stop_to_turn_is_the_default_and_slow_turns_are_opt_in_where_allowed() -> None:
+    for level in Level:
+        plan = generate_plan(level, Speed.kmh(4.5))
+        turns = [
+            seg.step
+            for _, _, s in plan.sessions()
+            for seg in s.workout.timeline
+            if seg.step.kind is StepKind.TRANSITION
+        ]
+        assert turns
+        assert all(step.belt_stopped and step.until_lap for step in turns)
+    slow = generate_plan("intermediate", Speed.kmh(4.5), turn="slow")
+    assert check(slow) == []
+    turns = [seg.step for seg in slow.weeks[0].sessions[0].workout.timeline if seg.step.kind is StepKind.TRANSITION]
+    assert all(not step.belt_stopped and step.hold_handrails for step in turns)
+    # A slow turn out of a bout is walked backward, so it counts: week 1 stays within the entry dose.
+    shape = SessionShape.of(slow.weeks[0].sessions[0].workout)
+    assert shape.backward_s <= DEFAULT_RULES.level(Level.INTERMEDIATE).entry.backward_s
+    for level, machine, words in [
+        ("rehab", DEFAULT, "slow turns start at intermediate"),
+        ("beginner", DEFAULT, "slow turns start at intermediate"),
+        ("advanced", WALKING_PAD, "needs handrails"),
+    ]:
+        with pytest.raises(ValidationError, match=words) as caught:
+            generate_plan(level, Speed.kmh(4.5), machine, turn="slow")
+        assert caught.value.field == "turn"
+    with pytest.raises(ValidationError, match="stop, slow"):
+        generate_plan("advanced", Speed.kmh(4.5), turn="sideways")
+
+
+@given(ris.generated_plans(treadmill=st.just(WALKING_PAD)))
+def test_plans_for_a_treadmill_without_handrails_never_mention_rails(plan: Plan) -> None:
+    texts = [plan.description] + [
+        text
+        for _, _, session in plan.sessions()
+        for text in [session.workout.description or "", *(seg.step.cue or "" for seg in session.workout.timeline)]
+    ]
+    assert not any(re.search(r"\b(hand)?rails?\b", text.replace("handrails:", ""), re.IGNORECASE) for text in texts[1:])
+    assert not any(seg.step.hold_handrails for _, _, s in plan.sessions() for seg in s.workout.timeline)
+    assert "walking stick" in plan.description
+    assert "hold the rails" not in plan.description.lower()
+
+
+def test_the_backward_time_the_plan_shows_is_the_time_the_caps_limit() -> None:
+    for level in Level:
+        rules = DEFAULT_RULES.level(level)
+        plan = generate_plan(level, Speed.kmh(5.0), weeks=16)
+        most = max(SessionShape.of(s.workout).backward_s for _, _, s in plan.sessions())
+        assert most <= rules.session_cap_s
+    advanced = generate_plan("advanced", Speed.kmh(5.0))
+    assert "30:00 of backward walking" in advanced.weeks[6].sessions[0].workout.description
+
+
+def test_workout_names_sort_in_plan_order_and_stay_unique() -> None:
+    plan = generate_plan("beginner", Speed.kmh(5.0), weeks=12)
+    names = [session.workout.name for _, _, session in plan.sessions()]
+    assert names == sorted(names)
+    assert len(set(names)) == len(names)
+    assert names[0] == "Retro W01S1"
+    assert "Retro W10S1" in names
+    assert max(len(name) for name in names) <= 15

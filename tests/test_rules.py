@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,11 +12,11 @@ from hypothesis import strategies as st
 from retrointervals import Level, Plan, Speed, ValidationError
 from retrointervals import strategies as ris
 from retrointervals.plans import DEFAULT_RULES, RULES, Violation, check, generate_plan
-from retrointervals.plans.breakers import ALONE_EXCEPT, BREAKERS, break_rule
+from retrointervals.testing.breakers import ALONE_EXCEPT, BREAKERS, break_rule
 
 
 def test_every_rule_id_of_the_evidence_notes_has_a_rule_and_a_breaker() -> None:
-    expected = [f"S{i}" for i in range(1, 10)] + [f"W{i}" for i in range(1, 10)] + ["H1", "H2"]
+    expected = [f"S{i}" for i in range(1, 11)] + ["T3", "T4", "T7"] + [f"W{i}" for i in range(1, 11)] + ["H1", "H2"]
     assert list(RULES) == expected
     assert list(BREAKERS) == expected
     assert tuple(expected) == ris.RULE_IDS
@@ -61,7 +63,7 @@ def test_week_rules_name_the_week() -> None:
     (violation,) = check(broken)
     assert violation.place == "week 4"
     assert violation.rule == "W4"
-    assert "is more than 12:30 (10:00 + max(25 %, 2:00))" in violation.message
+    assert "is more than 12:30: 10:00 plus 2:30, the larger of 25% and 2:00" in violation.message
 
 
 def test_a_clinic_can_tighten_the_rules() -> None:
@@ -99,3 +101,33 @@ def test_violation_is_a_plain_value() -> None:
     violation = Violation("W2", 3, None, None, "B and speed rise in the same week")
     assert str(violation) == "W2 (week 3): B and speed rise in the same week"
     assert Violation("H1", None, None, None, "x").place == "plan"
+
+
+def test_messages_print_the_numbers_the_rules_used_in_words() -> None:
+    # Under a clinic's 10 % volume ratio, W4's message shows 10 %, not the default 25 %.
+    clinic = attrs.evolve(DEFAULT_RULES, volume_ratio=Fraction(1, 10), volume_floor_s=30)
+    plan = generate_plan("beginner", Speed.kmh(5.0))
+    w4 = [v for v in check(plan, rules=clinic) if v.rule == "W4"]
+    assert w4
+    assert "the larger of 10% and 0:30" in w4[0].message
+    assert "max(" not in w4[0].message
+    # W2 names what rose in words, and W8 says "has 3", not "3 to 3".
+    broken = break_rule("W2", generate_plan("rehab", Speed.kmh(5.0), weeks=4))
+    assert broken is not None
+    (w2,) = [v for v in check(broken) if v.rule == "W2"]
+    assert "backward time and backward speed rise in the same week" in w2.message
+    broken = break_rule("W8", generate_plan("intermediate", Speed.kmh(5.0), weeks=2))
+    assert broken is not None
+    w8 = [v.message for v in check(broken) if v.rule == "W8"]
+    assert any("the intermediate level has 3 to 4" in message for message in w8)
+    rehab = generate_plan("rehab", Speed.kmh(5.0), weeks=1)
+    four = attrs.evolve(rehab, weeks=[attrs.evolve(rehab.weeks[0], sessions=rehab.weeks[0].sessions[:2])])
+    assert any("the rehab level has 3" in v.message and "3 to 3" not in v.message for v in check(four))
+
+
+def test_an_mph_plan_is_checked_in_mph() -> None:
+    from retrointervals.treadmill import MPH  # noqa: PLC0415
+
+    plan = attrs.evolve(generate_plan("rehab", Speed.mph(2.8), MPH), forward_speed=Speed.mph(5.0))
+    (violation,) = [v for v in check(plan) if v.place == "plan"]
+    assert violation.message == "the forward speed 5 mph is outside the accepted 1.24 mph to 4.04 mph"

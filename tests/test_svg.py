@@ -447,3 +447,19 @@ def test_a_long_name_is_shortened_on_the_picture_only() -> None:
     assert shown.endswith("\N{HORIZONTAL ELLIPSIS}")
     assert workout.name.startswith(shown[:-1])
     assert len(shown) * 9 <= 400 - 56
+
+
+def test_a_stopped_belt_turn_is_drawn_at_zero_and_says_it_ends_on_lap() -> None:
+    from retrointervals.plans import generate_plan  # noqa: PLC0415
+
+    workout = generate_plan("rehab", Speed.kmh(4.0), weeks=1).weeks[0].sessions[0].workout
+    root = parse(workout_chart(workout))
+    stopped = [e for e in root.iter() if "belt-stopped" in (e.get("class") or "").split()]
+    assert stopped
+    assert len(stopped) == sum(seg.step.belt_stopped for seg in workout.timeline)
+    for block in stopped:
+        assert float(block.get("data-speed") or "nan") == 0.0
+        assert "until-lap" in (block.get("class") or "").split()
+        title = block.findtext(f"{{{SVG_NAMESPACE}}}title") or ""
+        assert "belt stopped, restart at 1.0 km/h" in title
+        assert "ends on the lap button" in title

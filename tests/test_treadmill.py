@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import attrs
 import pytest
@@ -66,3 +67,72 @@ def test_bad_profiles_are_refused(changes: dict[str, object], field: str) -> Non
     with pytest.raises(ValidationError) as caught:
         attrs.evolve(DEFAULT, **changes)
     assert caught.value.field == field
+
+
+# --- a treadmill of one's own: the JSON file ---------------------------------------------------------------------
+
+
+def test_a_treadmill_file_reads_every_field() -> None:
+    import json  # noqa: PLC0415
+
+    from retrointervals.treadmill import treadmill_from_json  # noqa: PLC0415
+
+    text = json.dumps({"name": "garage", "unit": "mph", "speed": {"min": 0.5, "max": 10, "step": 0.1},
+                       "incline": {"min": -3, "max": 15, "step": 0.5}, "handrails": True})  # fmt: skip
+    machine = treadmill_from_json(text)
+    assert machine.unit.value == "mph"
+    assert str(machine.min_speed) == "0.5 mph"
+    assert str(machine.max_incline) == "15.0 %"
+    assert str(machine.min_incline) == "-3.0 %"
+    assert machine.handrails
+    flat = treadmill_from_json('{"unit": "km/h", "speed": {"min": 1, "max": 6, "step": 0.5}, "handrails": false}')
+    assert not flat.has_incline
+    assert not flat.handrails
+    assert flat.speed_increment_tenths == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "words"),
+    [
+        ("[]", "", "JSON object"),
+        ("{", "", "not valid JSON"),
+        ('{"unit": "mph", "speed": {"min": 0.5, "max": 3, "step": 0.1}}', "handrails", "missing"),
+        ('{"unit": "knots", "speed": {"min": 0.5, "max": 3, "step": 0.1}, "handrails": true}', "unit", "mph"),
+        (
+            '{"unit": "mph", "speed": {"min": 0.5, "max": "fast", "step": 0.1}, "handrails": true}',
+            "speed.max",
+            "number",
+        ),
+        ('{"unit": "mph", "speed": {"min": 0.55, "max": 3, "step": 0.1}, "handrails": true}', "speed.min", "decimal"),
+        ('{"unit": "mph", "speed": {"min": 3, "max": 1, "step": 0.1}, "handrails": true}', "speed.max", "above"),
+        ('{"unit": "mph", "speed": {"min": 0.5, "max": 3}, "handrails": true}', "speed.step", "missing"),
+        ('{"unit": "mph", "speed": {"min": 0.5, "max": 3, "step": 0.1}, "handrails": "yes"}', "handrails", "true"),
+        ('{"unit": "mph", "speed": {"min": 0.5, "max": 3, "step": 0.1}, "handrails": true, "x": 1}', "x", "unknown"),
+        (
+            (
+                '{"unit": "mph", "speed": {"min": 0.5, "max": 3, "step": 0.1}, '
+                '"incline": {"min": 1, "max": 5, "step": 1}, "handrails": true}'
+            ),
+            "incline.min",
+            "include 0",
+        ),
+    ],
+)
+def test_a_bad_treadmill_file_names_the_json_path(text: str, path: str, words: str) -> None:
+    from retrointervals.errors import FormatError  # noqa: PLC0415
+    from retrointervals.treadmill import treadmill_from_json  # noqa: PLC0415
+
+    with pytest.raises(FormatError) as caught:
+        treadmill_from_json(text, "mine.json")
+    assert caught.value.location == (f"mine.json: {path}" if path else "mine.json")
+    assert words in str(caught.value)
+
+
+def test_a_treadmill_file_is_read_with_a_size_bound(tmp_path: Path) -> None:
+    from retrointervals.errors import FormatError  # noqa: PLC0415
+    from retrointervals.treadmill import MAX_TREADMILL_FILE_BYTES, read_treadmill  # noqa: PLC0415
+
+    big = tmp_path / "big.json"
+    big.write_text("{" + " " * MAX_TREADMILL_FILE_BYTES + "}", encoding="utf-8")
+    with pytest.raises(FormatError):
+        read_treadmill(big)

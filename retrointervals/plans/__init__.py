@@ -8,7 +8,7 @@ See ``docs/progression.md`` for the levels, each rule, and which numbers are des
 """
 
 from retrointervals.plans.generate import generate_plan
-from retrointervals.plans.levels import DEFAULT_RULES, LevelRules, ProgressionRules, WeekSpec
+from retrointervals.plans.levels import DEFAULT_RULES, LevelRules, ProgressionRules, TurnMode, WeekSpec
 from retrointervals.plans.rules import RULES, Violation, check
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "RULES",
     "LevelRules",
     "ProgressionRules",
+    "TurnMode",
     "Violation",
     "WeekSpec",
     "check",

@@ -17,15 +17,13 @@ import attrs
 
 from retrointervals.errors import ValidationError
 from retrointervals.model import Direction, Level, Plan, Repeat, Session, Step, StepKind, Week, Weekday, Workout
-from retrointervals.plans.levels import DEFAULT_RULES, LevelRules, ProgressionRules, WeekSpec
-from retrointervals.plans.loads import WeekLoad, progressed, progression_runs
+from retrointervals.plans.levels import DEFAULT_RULES, LevelRules, ProgressionRules, TurnMode, WeekSpec
+from retrointervals.plans.loads import WeekLoad, progressed, progression_runs, reference_index, speed_text
 from retrointervals.treadmill import DEFAULT, Treadmill
 from retrointervals.units import Duration, Incline, Rounding, Speed
 
 __all__ = ["generate_plan"]
 
-# Session days as offsets from the first day of each week [D]: spread out, never back to back for 3 a week.
-_DAY_OFFSETS = {3: (0, 2, 4), 4: (0, 1, 3, 5), 5: (0, 1, 2, 4, 5)}
 _PROGRESSIONS = ("volume", "speed", "incline")
 
 
@@ -39,10 +37,17 @@ class _Week:
     incline: Incline
     label: str
     deload: bool = False
+    #: Seconds walked backward in each turn-around out of a bout (0 with the belt stopped), counted in B.
+    turn_back_s: int = 0
+
+    @property
+    def backward_s(self) -> int:
+        """B: every second walked backward in a session, turns included."""
+        return self.bouts * (self.bout_s + self.turn_back_s)
 
     def load(self) -> WeekLoad:
         return WeekLoad(
-            Fraction(self.bouts * self.bout_s), self.speed.exact_kmh, self.incline.tenths / Fraction(10), self.deload
+            Fraction(self.backward_s), self.speed.exact_kmh, self.incline.tenths / Fraction(10), self.deload
         )
 
 
@@ -56,6 +61,7 @@ def generate_plan(
     start: dt.date | None = None,
     rules: ProgressionRules = DEFAULT_RULES,
     name: str | None = None,
+    turn: TurnMode | str | None = None,
 ) -> Plan:
     """Make a plan for a level from the walker's comfortable forward speed on their treadmill.
 
@@ -73,12 +79,15 @@ def generate_plan(
         start: The date of the first session; sessions then get dates (and weekdays from that day).
         rules: The progression rules and level parameters to follow.
         name: The plan's name; a descriptive default when None.
+        turn: How the walker turns around: ``stop`` (the default at every level: stop the belt, turn, restart;
+            the step ends on the lap button) or ``slow`` (the belt keeps running slowly, both hands on the rails;
+            only for intermediate and advanced plans on a treadmill with handrails). No study compared the two.
 
     Raises:
         ValidationError: The inputs cannot make a safe plan (the message says which input and why): forward speed
             outside 2.0-6.5 km/h or outside the treadmill's range, a treadmill whose slowest speed is above the
             level's backward speed, a treadmill without handrails for rehab or beginner, a length or frequency
-            outside the level's bounds.
+            outside the level's bounds, slow turns where the level or the treadmill does not allow them.
     """
     chosen = _level(level)
     level_rules = rules.level(chosen)
@@ -98,11 +107,12 @@ def generate_plan(
         raise ValidationError("sessions_per_week", sessions_per_week, f"a {chosen.value} plan has {allowed}")
     if start is not None and type(start) is not dt.date:
         raise ValidationError("start", start, "must be a datetime.date")
+    mode = _turn_mode(turn, level_rules, treadmill)
 
-    planner = _Planner(level_rules, rules, treadmill, speed_kmh)
+    planner = _Planner(level_rules, rules, treadmill, speed_kmh, mode)
     plan_weeks = planner.weeks(week_count)
     first_day = start.weekday() if start is not None else Weekday.MONDAY
-    days = [Weekday((first_day + offset) % 7) for offset in _DAY_OFFSETS[sessions]]
+    days = [Weekday((first_day + offset) % 7) for offset in rules.days(sessions)]
     built = [
         Week(
             [Session(planner.workout(week, number, session), day) for session, day in enumerate(days, start=1)],
@@ -122,6 +132,25 @@ def generate_plan(
     )
 
 
+def _turn_mode(turn: TurnMode | str | None, level: LevelRules, treadmill: Treadmill) -> TurnMode:
+    if turn is None:
+        return TurnMode.STOP
+    mode = next((m for m in TurnMode if turn is m or str(turn).strip().lower() == m.value), None)
+    if mode is None:
+        raise ValidationError("turn", turn, f"must be one of {', '.join(m.value for m in TurnMode)}")
+    if mode is TurnMode.SLOW and not level.slow_turns_allowed:
+        raise ValidationError(
+            "turn",
+            mode.value,
+            f"a {level.level.value} plan turns with the belt stopped (slow turns start at intermediate)",
+        )
+    if mode is TurnMode.SLOW and not treadmill.handrails:
+        raise ValidationError(
+            "turn", mode.value, f"turning on a moving belt needs handrails to hold; {treadmill.name} has none"
+        )
+    return mode
+
+
 def _level(level: Level | str) -> Level:
     if isinstance(level, Level):
         return level
@@ -136,10 +165,12 @@ def _check_forward_speed(forward_speed: Speed, treadmill: Treadmill, rules: Prog
         raise ValidationError("forward_speed", forward_speed, "must be a Speed, e.g. Speed.kmh(4.5)")
     low, high = rules.forward_speed_range_kmh
     if not low <= forward_speed.exact_kmh <= high:
+        unit = forward_speed.unit  # an mph walker reads mph
+        lowest = speed_text(low, unit).removesuffix(f" {unit.value}")
         raise ValidationError(
             "forward_speed",
             str(forward_speed),
-            f"must be a comfortable walking speed of {float(low):g} to {float(high):g} km/h",
+            f"must be a comfortable walking speed of {lowest} to {speed_text(high, unit)}",
         )
     if not treadmill.fits_speed(forward_speed):
         raise ValidationError(
@@ -153,12 +184,31 @@ def _check_forward_speed(forward_speed: Speed, treadmill: Treadmill, rules: Prog
 class _Planner:
     """Turns a level's week table into concrete weeks and workouts for one walker and treadmill."""
 
-    def __init__(self, level: LevelRules, rules: ProgressionRules, treadmill: Treadmill, forward_kmh: Fraction) -> None:
+    def __init__(
+        self, level: LevelRules, rules: ProgressionRules, treadmill: Treadmill, forward_kmh: Fraction, turn: TurnMode
+    ) -> None:
         self.level = level
         self.rules = rules
         self.treadmill = treadmill
         self.forward_kmh = forward_kmh
+        self.turn = turn
+        slow_low = rules.slow_turn_range_s[0]
+        #: Seconds walked backward in each turn out of a bout: a slow turn is walked, a stopped one is not.
+        self.turn_back_s = slow_low if turn is TurnMode.SLOW else 0
         self.notes: list[str] = []
+
+    def week(
+        self, bouts: int, bout_s: int, speed: Speed, incline: Incline, *, label: str, deload: bool = False
+    ) -> _Week:
+        return _Week(bouts, bout_s, speed, incline, label, deload, self.turn_back_s)
+
+    def backward(self, bouts: int, bout_s: int) -> int:
+        """B for bouts of this length, turns included."""
+        return bouts * (bout_s + self.turn_back_s)
+
+    def show(self, kmh: Fraction) -> str:
+        """A speed in the treadmill's unit."""
+        return speed_text(kmh, self.treadmill.unit)
 
     # --- speeds and inclines ---------------------------------------------------------------------
 
@@ -187,7 +237,7 @@ class _Planner:
         if target >= self.treadmill.min_speed.exact_kmh:
             speed = self.down(target)
             if before is not None:
-                step = min(self.rules.speed_step_kmh, self.rules.fraction_step * self.forward_kmh)
+                step = self.rules.speed_step_limit(self.forward_kmh)
                 speed = max(min(speed, self.down(before.exact_kmh + step)), before)
             return speed
         if before is not None:
@@ -199,7 +249,7 @@ class _Planner:
                 "treadmill",
                 f"{self.treadmill.name}, slowest {self.treadmill.min_speed}",
                 f"is faster than the {self.level.level.value} backward speed of at most "
-                f"{float(self.speed_ceiling(incline)):.2f} km/h for this forward speed (rule R3)",
+                f"{self.show(self.speed_ceiling(incline))} for this forward speed (rule R3)",
             )
         self.notes.append(f"backward speed raised to the treadmill's slowest, {self.treadmill.min_speed}")
         return self.treadmill.min_speed
@@ -228,7 +278,7 @@ class _Planner:
     def fits(self, week: _Week, weeks: list[_Week]) -> bool:
         """Whether a table week keeps the caps and the week-to-week rules after ``weeks``."""
         level, rules = self.level, self.rules
-        backward = week.bouts * week.bout_s
+        backward = week.backward_s
         if not (level.bouts[0] <= week.bouts <= level.bouts[1] and week.bout_s <= level.bout_cap_s):
             return False
         if backward > level.session_cap_s or week.bout_s % rules.granularity_s:
@@ -237,18 +287,16 @@ class _Planner:
         if week.incline.tenths and (completed < rules.incline_after_weeks or not level.beginner_completed_before):
             return False
         if not weeks:
-            return bool(week.bouts >= 2) and not week.deload
+            return week.bouts >= 2 and not week.deload and backward <= level.entry.backward_s
         before = weeks[-1]
-        reference = next((w for w in reversed(weeks) if not w.deload), weeks[0])
-        b_ref = reference.bouts * reference.bout_s
-        low, high = rules.deload_range
-        b_before = before.bouts * before.bout_s
+        reference = weeks[reference_index([w.deload for w in weeks], len(weeks))]
         if week.deload:
-            return low * b_before <= backward <= high * b_before
+            lowest, highest = rules.deload_bounds(before.backward_s)
+            return lowest <= backward <= highest and (week.speed, week.incline) == (before.speed, before.incline)
         loads = [w.load() for w in [*weeks, week]]
         return (
-            backward >= b_before
-            and backward <= b_ref + max(rules.volume_ratio * b_ref, Fraction(rules.volume_floor_s))
+            backward >= before.backward_s
+            and backward <= rules.volume_limit(reference.backward_s)
             and len(progressed(before.load(), before.load(), week.load())) <= 1
             and progression_runs(loads, rules.deload_from_s)[-1] <= rules.deload_after_weeks
         )
@@ -262,30 +310,40 @@ class _Planner:
             speed = before.speed
         label = spec.label
         if before is not None and label != "deload":
-            rises = progressed(before.load(), before.load(), _Week(spec.bouts, spec.bout_s, speed, incline, "").load())
+            rises = progressed(
+                before.load(), before.load(), self.week(spec.bouts, spec.bout_s, speed, incline, label="").load()
+            )
             label = "hold" if not rises else label
-        return _Week(spec.bouts, spec.bout_s, speed, incline, label, spec.deload)
+        return self.week(spec.bouts, spec.bout_s, speed, incline, label=label, deload=spec.deload)
 
     def first_week(self, spec: WeekSpec) -> _Week:
         """Week 1 when the table's first week does not fit the rules: the most volume the caps allow, flat."""
-        options = [
-            (n * s, -n, n, s) for n, s in self.bout_options() if n * s <= min(spec.backward_s, self.level.session_cap_s)
-        ]
+        limit = min(spec.backward_s, self.level.session_cap_s)
+        options = [(self.backward(n, s), -n, n, s) for n, s in self.bout_options() if self.backward(n, s) <= limit]
         _, _, bouts, bout_s = max(options) if options else (0, 0, self.level.bouts[0], self.rules.granularity_s)
-        incline = Incline.flat()
-        return _Week(bouts, bout_s, self.backward_speed(spec.fraction, incline, None), incline, "start")
+        level = self.level
+        inclined_ok = level.beginner_completed_before and level.completed_weeks_before >= self.rules.incline_after_weeks
+        incline = self.incline(spec.incline_pct) if inclined_ok else Incline.flat()
+        return self.week(bouts, bout_s, self.backward_speed(spec.fraction, incline, None), incline, label="start")
 
     def next_week(self, weeks: list[_Week]) -> _Week:
         """The week after ``weeks`` when the plan runs past the level's table (or the table does not fit)."""
         if not weeks:
             return self.first_week(self.level.table[0])
         before = weeks[-1]
-        reference = next(week for week in reversed(weeks) if not week.deload)
+        reference = weeks[reference_index([week.deload for week in weeks], len(weeks))]
         due = len(weeks) + 1 in self.level.deload_weeks
         if not before.deload and (due or self.progression_run(weeks) >= self.rules.deload_after_weeks):
             deload = self.deload(before)
             if deload is not None:
                 return deload
+            if due:  # W5 requires it: refuse rather than make a plan that breaks a rule
+                raise ValidationError(
+                    "rules",
+                    f"week {len(weeks) + 1}",
+                    f"the {self.level.level.value} level's deload week does not fit its bouts and caps"
+                    + (" with slow turns (try turning with the belt stopped)" if self.turn_back_s else ""),
+                )
         # After a deload only the volume may rise (W2 compares with the deload week, whose B was lower).
         order = ("volume",) if before.deload else self.rotation(weeks)
         for kind in order:
@@ -312,21 +370,22 @@ class _Planner:
         yield from itertools.product(range(lowest, highest + 1), range(grain, self.level.bout_cap_s + 1, grain))
 
     def more_volume(self, reference: _Week, before: _Week, _number: int) -> _Week | None:
-        b_ref = reference.bouts * reference.bout_s
-        rise = max(self.rules.volume_ratio * b_ref, Fraction(self.rules.volume_floor_s))
-        limit = min(Fraction(self.level.session_cap_s), b_ref + rise)
-        options = [(n * s, -n, n, s) for n, s in self.bout_options() if b_ref < n * s <= limit]
+        b_ref = reference.backward_s
+        limit = min(Fraction(self.level.session_cap_s), self.rules.volume_limit(b_ref))
+        options = [
+            (self.backward(n, s), -n, n, s) for n, s in self.bout_options() if b_ref < self.backward(n, s) <= limit
+        ]
         if not options:
             return None
         _, _, bouts, bout_s = max(options)
-        return _Week(bouts, bout_s, before.speed, before.incline, "volume")
+        return self.week(bouts, bout_s, before.speed, before.incline, label="volume")
 
     def faster(self, reference: _Week, before: _Week, _number: int) -> _Week | None:
-        step = min(self.rules.speed_step_kmh, self.rules.fraction_step * self.forward_kmh)
+        step = self.rules.speed_step_limit(self.forward_kmh)
         speed = self.down(min(before.speed.exact_kmh + step, self.speed_ceiling(before.incline)))
         if speed <= before.speed:
             return None
-        return _Week(reference.bouts, reference.bout_s, speed, before.incline, "speed")
+        return self.week(reference.bouts, reference.bout_s, speed, before.incline, label="speed")
 
     def steeper(self, reference: _Week, before: _Week, number: int) -> _Week | None:
         level = self.level
@@ -338,16 +397,17 @@ class _Planner:
             incline = self.incline(level.incline_threshold_pct or Fraction(0))
         if incline <= before.incline:
             return None
-        return _Week(reference.bouts, reference.bout_s, before.speed, incline, "incline")
+        return self.week(reference.bouts, reference.bout_s, before.speed, incline, label="incline")
 
     def deload(self, before: _Week) -> _Week | None:
-        b_before = before.bouts * before.bout_s
-        low, high = self.rules.deload_range
-        options = [(n * s, -n, n, s) for n, s in self.bout_options() if low * b_before <= n * s <= high * b_before]
+        lowest, highest = self.rules.deload_bounds(before.backward_s)
+        options = [
+            (self.backward(n, s), -n, n, s) for n, s in self.bout_options() if lowest <= self.backward(n, s) <= highest
+        ]
         if not options:
             return None
         _, _, bouts, bout_s = max(options)
-        return _Week(bouts, bout_s, before.speed, before.incline, "deload", deload=True)
+        return self.week(bouts, bout_s, before.speed, before.incline, label="deload", deload=True)
 
     # --- workouts --------------------------------------------------------------------------------
 
@@ -355,26 +415,34 @@ class _Planner:
         level = self.level
         rules = self.rules
         rails = self.treadmill.handrails
-        hold_in_bouts = rails and (level.handrail_weeks is None or week_number <= level.handrail_weeks)
+        hold_in_bouts = rails and level.handrails_in_week(week_number)
         turn_speed = min(max(self.treadmill.min_speed, self.down(rules.transition_max_kmh)), week.speed)
         recovery_s = max(level.recovery_s, week.bout_s) if level.recovery_at_least_bout else level.recovery_s
-        rail_cue = "hold the rails" if hold_in_bouts else ("a light touch on the rails" if rails else "stay centred")
+        rail_cue = "hold the rails" if hold_in_bouts else ("light touch on the rails" if rails else "stay centred")
 
         def forward(kind: StepKind, seconds: int, speed: Speed, cue: str) -> Step:
             return Step(direction=Direction.FORWARD, kind=kind, length=Duration.seconds(seconds), speed=speed, cue=cue)
 
-        def turn(direction: Direction, incline: Incline, cue: str) -> Step:
+        def turn(direction: Direction, face: str) -> Step:
+            stopped = self.turn is TurnMode.STOP
+            if stopped:
+                hold = ", hold the rails" if rails else ", stand still"
+                cue = f"Stop the belt{hold}, turn to face {face}, restart at {turn_speed}, then press lap"
+            else:
+                cue = f"Slow belt: both hands on the rails, turn to face {face}"
             return Step(
                 direction=direction,
                 kind=StepKind.TRANSITION,
-                length=Duration.seconds(rules.transition_s),
+                length=Duration.seconds(rules.stopped_turn_s if stopped else rules.slow_turn_range_s[0]),
                 speed=turn_speed,
-                incline=incline,
+                incline=week.incline,
                 hold_handrails=rails,
                 cue=cue,
+                until_lap=stopped,
+                belt_stopped=stopped,
             )
 
-        turn_in = turn(Direction.FORWARD, week.incline, "Slow down, hold the rails, turn to walk backward")
+        turn_in = turn(Direction.FORWARD, "the back")
         bout = Step(
             direction=Direction.BACKWARD,
             kind=StepKind.ACTIVE,
@@ -382,9 +450,9 @@ class _Planner:
             speed=week.speed,
             incline=week.incline,
             hold_handrails=hold_in_bouts,
-            cue=f"Walk backward, toes first, {rail_cue}",
+            cue=f"Walk backward: toes first, knees soft, feet mid-belt, eyes ahead, {rail_cue}",
         )
-        turn_out = turn(Direction.BACKWARD, Incline.flat(), "Slow down, hold the rails, turn to face forward")
+        turn_out = turn(Direction.BACKWARD, "forward")
         recovery = forward(StepKind.RECOVERY, recovery_s, self.nearest(self.forward_kmh), "Walk forward and recover")
         warmup = forward(
             StepKind.WARMUP,
@@ -401,26 +469,54 @@ class _Planner:
         steps: list[Step | Repeat] = [warmup, Repeat(week.bouts - 1, [turn_in, bout, turn_out, recovery])]
         steps += [turn_in, bout, turn_out, cooldown]
         incline_text = f" at {week.incline} incline" if week.incline.tenths else ""
+        turns = (
+            "turn with the belt stopped"
+            if self.turn is TurnMode.STOP
+            else f"turn on the slow belt ({Duration.seconds(self.turn_back_s)} backward each, counted)"
+        )
         return Workout(
-            f"Retro W{week_number} S{session_number}",
+            f"Retro W{week_number:02d}S{session_number}",
             steps,
             f"Week {week_number} ({week.label}): {week.bouts} x {Duration.seconds(week.bout_s)} backward at "
-            f"{week.speed}{incline_text}; {Duration.seconds(week.bouts * week.bout_s)} of backward bouts "
-            "(turns not counted).",
+            f"{week.speed}{incline_text}, {Duration.seconds(week.backward_s)} of backward walking; {turns}.",
         )
 
     def describe(self, forward_speed: Speed) -> str:
         level = self.level
+        rails = self.treadmill.handrails
+        turns = (
+            "Turn around with the belt stopped: stop it, turn, restart it slowly, then press lap."
+            if self.turn is TurnMode.STOP
+            else "Turn around on the slow belt with both hands on the rails."
+        )
+        support = (
+            "Hold the handrails whenever a step says so."
+            if rails
+            else (
+                "This treadmill has no handrails: practise backward walking overground first, with a walking "
+                "stick or next to a wall-mounted support (Blog A's advice), and keep a partner beside the machine."
+            )
+        )
         lines = [
             (
-                f"{level.level.value.capitalize()} level for a comfortable forward speed of {forward_speed} on the "
-                f"{self.treadmill.name} treadmill ({self.treadmill})."
+                f"{level.level.value.capitalize()} level for a comfortable forward speed of "
+                f"{self.show(forward_speed.exact_kmh)} on the {self.treadmill.name} treadmill ({self.treadmill})."
             ),
             (
-                f"Backward speed starts near {float(level.table[0].fraction):.2f} of the forward speed and never "
-                f"exceeds {float(level.backward_cap_kmh):g} km/h; at most {level.session_cap_s // 60} backward "
-                "minutes per session. Made by retrointervals from published backward-walking studies; not medical "
-                "advice."
+                f"Backward speed starts near {float(level.entry.fraction):.2f} of the forward speed and never "
+                f"exceeds {self.show(level.backward_cap_kmh)}; at most {Duration.seconds(level.session_cap_s)} of "
+                "backward walking per session (every second walked backward counts, turns included)."
+            ),
+            turns,
+            support,
+            (
+                "Form (Blog B, a blog post): feet about shoulder-width apart in the middle of the belt, knees a "
+                "little bent, trunk braced, eyes straight ahead, not over your shoulder; a partner beside the "
+                "machine at first, never behind it."
+            ),
+            (
+                "Made by retrointervals from published backward-walking studies and two blog posts; the plan "
+                "itself has not been tested in a trial. Not medical advice."
             ),
         ]
         lines.extend(f"Note: {note}." for note in self.notes)

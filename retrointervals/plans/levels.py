@@ -8,13 +8,29 @@ finding. ``docs/progression.md`` explains them. A clinician can tighten or relax
 
 from __future__ import annotations
 
+import enum
 from fractions import Fraction
 
 import attrs
 
+from retrointervals.errors import ValidationError
 from retrointervals.model import Level
 
-__all__ = ["DEFAULT_RULES", "LevelRules", "ProgressionRules", "WeekSpec", "rules_from_json"]
+__all__ = ["DEFAULT_RULES", "LevelRules", "ProgressionRules", "TurnMode", "WeekSpec", "rules_from_json"]
+
+
+class TurnMode(enum.Enum):
+    """How the walker turns around before and after each backward bout (evidence notes §11.3, rule T1).
+
+    No study describes how walkers turned around on a treadmill, so both modes are design choices [D].
+    """
+
+    #: The walker stops the belt, turns while it stands still, and starts it again slowly; the step ends when the
+    #: walker presses the lap button. The default at every level (T2) [D].
+    STOP = "stop"
+    #: The belt keeps running slowly and the walker turns holding the handrails; only from the intermediate
+    #: level, on a treadmill with handrails, when asked for (T2) [D].
+    SLOW = "slow"
 
 
 @attrs.frozen
@@ -81,8 +97,32 @@ class LevelRules:
     completed_weeks_before: int
     #: Whether the beginner level has been completed before entering this level (rule W7).
     beginner_completed_before: bool
-    #: The default week-by-week progression (evidence notes §6.3).
+    #: The default week-by-week progression (evidence notes §6.3); week 1 is the level's entry dose (W10).
     table: tuple[WeekSpec, ...]
+    #: Whether the walker may opt in to slow-belt turns (T2) [D]; the default is always a stopped belt.
+    slow_turns_allowed: bool = False
+    #: Who the level is for, in plain words (evidence notes §6.2 and §10.3) [D].
+    who: str = ""
+    #: Where the level's numbers come from, one line each, with the evidence tags.
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def entry(self) -> WeekSpec:
+        """The level's first week: its entry dose (rule W10)."""
+        return self.table[0]
+
+    @property
+    def max_turns(self) -> int:
+        """Turn-arounds per session at most: two per bout (T6)."""
+        return 2 * self.bouts[1]
+
+    def entry_speed_ceiling(self, forward_kmh: Fraction, treadmill_max_kmh: Fraction) -> Fraction:
+        """The fastest backward speed of a plan's first week, km/h: the entry fraction of F, within S7 (W10)."""
+        return min(self.entry.fraction * forward_kmh, self.backward_speed_ceiling(forward_kmh, treadmill_max_kmh))
+
+    def handrails_in_week(self, week: int) -> bool:
+        """Whether backward bouts of this week are walked holding the handrails (S9)."""
+        return self.handrail_weeks is None or week <= self.handrail_weeks
 
     def backward_speed_ceiling(
         self, forward_kmh: Fraction, treadmill_max_kmh: Fraction, incline_pct: Fraction = Fraction(0)
@@ -106,7 +146,8 @@ class ProgressionRules:
     levels: dict[Level, LevelRules]
     #: Comfortable forward speed accepted, km/h [D]; Bohannon norms are 3.4-5.2 km/h [S].
     forward_speed_range_kmh: tuple[Fraction, Fraction] = (Fraction(2), Fraction(13, 2))
-    #: Warm-up: at least this long (S2) [Athletico 2-5 min; Whitley 3-5 min]; the generator uses ``warmup_s``.
+    #: Warm-up: at least this long (S2) [Blog A 2-5 min, a blog post; Whitley 3-5 min]; the generator uses
+    #: ``warmup_s``.
     warmup_min_s: int = 120
     warmup_s: int = 300
     #: Cool-down: at least this long (S3) [efsma 3-5 min; NCT05585385 5 min]; the generator uses ``cooldown_s``.
@@ -137,10 +178,45 @@ class ProgressionRules:
     granularity_s: int = 15
     #: Shortest and longest plan the generator makes, in weeks [D].
     plan_weeks_range: tuple[int, int] = (1, 16)
+    #: A slow-belt turn-around lasts this long at least and at most, seconds (T4) [D].
+    slow_turn_range_s: tuple[int, int] = (15, 30)
+    #: A stopped-belt turn-around: the expected time the plan counts, and the longest expected time (T4) [D].
+    stopped_turn_s: int = 30
+    stopped_turn_max_s: int = 60
+    #: Session days as offsets from the first day of each week, by sessions per week [D]: spread out, never
+    #: back to back for 3 a week.
+    session_days: tuple[tuple[int, ...], ...] = ((0, 2, 4), (0, 1, 3, 5), (0, 1, 2, 4, 5))
 
     def level(self, level: Level) -> LevelRules:
         """The parameters of a level."""
         return self.levels[level]
+
+    def volume_limit(self, reference_s: Fraction | int) -> Fraction:
+        """The most backward time a week may have after a week of ``reference_s`` (rule W4).
+
+        That is the reference plus the larger of ``volume_ratio`` of it and ``volume_floor_s``.
+        """
+        return reference_s + self.volume_rise(reference_s)
+
+    def volume_rise(self, reference_s: Fraction | int) -> Fraction:
+        """The largest weekly rise of backward time after a week of ``reference_s`` (rule W4)."""
+        return max(self.volume_ratio * reference_s, Fraction(self.volume_floor_s))
+
+    def deload_bounds(self, before_s: Fraction | int) -> tuple[Fraction, Fraction]:
+        """The backward time a deload week after a week of ``before_s`` may have, lowest and highest (W5)."""
+        low, high = self.deload_range
+        return low * before_s, high * before_s
+
+    def speed_step_limit(self, forward_kmh: Fraction) -> Fraction:
+        """The largest weekly rise of the backward speed, km/h: min(fraction step x F, absolute step) (W6)."""
+        return min(self.speed_step_kmh, self.fraction_step * forward_kmh)
+
+    def days(self, sessions: int) -> tuple[int, ...]:
+        """Session day offsets within a week for this many sessions."""
+        for offsets in self.session_days:
+            if len(offsets) == sessions:
+                return offsets
+        raise ValidationError("sessions_per_week", sessions, "has no session days in the rules")
 
 
 def _f(text: str) -> Fraction:
@@ -155,7 +231,7 @@ def _weeks(*rows: tuple[int, int, str, str, str]) -> tuple[WeekSpec, ...]:
     )
 
 
-# L0, rehabilitation. Anchors: Alghadir 2019 10 min x 3/wk x 6 wk [S]; Athletico 2-5 -> 5-10 min [S];
+# L0, rehabilitation. Anchors: Alghadir 2019 10 min x 3/wk x 6 wk [S]; Blog A 2-5 -> 5-10 min (a blog post) [S2];
 # Fritz 2013: fallers walk backward below 0.6 m/s (2.2 km/h), hence the 2.5 km/h cap [S/D].
 REHAB = LevelRules(
     level=Level.REHAB,
@@ -169,13 +245,30 @@ REHAB = LevelRules(
     recovery_at_least_bout=True,  # [D]
     fraction_band=(_f("0.40"), _f("0.50")),  # [D] "about half your forward pace" [S2]
     backward_cap_kmh=_f("2.5"),  # [D] near Fritz's 0.6 m/s faller threshold [S]
-    incline_max_pct=_f("0"),  # [Athletico] inclines raise fall risk
+    incline_max_pct=_f("0"),  # [S2: Blog B, a blog post] slopes raise fall risk
     incline_threshold_pct=None,
     fraction_above_incline=None,
-    handrail_weeks=None,  # every week [Athletico "stick or handrail"]
+    handrail_weeks=None,  # every week [D]; press-quoted PTs "hands on rails" [S2]
     deload_weeks=(),
     completed_weeks_before=0,
     beginner_completed_before=False,
+    who=(
+        "People routed to a gentle start (evidence notes E3): age 65 or over, knee osteoarthritis or low back pain "
+        "without red flags, a falls self-check score of 4 or more without a fall, or a 3-m backward walk over 3.0 s "
+        "and under 4.5 s. Not for anyone who should see a clinician first, nor after a stroke or with another "
+        "neurological or balance condition (supervised use only)"
+    ),
+    evidence=(
+        (
+            "3 sessions a week for 6 weeks: the frequency and length of Alghadir 2019 (knee OA, 10 supervised "
+            "minutes a session, added to physiotherapy) [S]; this level gives 62.5 % of that trial's backward "
+            "minutes, unsupervised, in short bouts [D]"
+        ),
+        "3 -> 10 backward minutes a session: Blog A's 2-5 then 5-10 minutes (a blog post, not a study) [S2] [D]",
+        "backward speed 0.40-0.50 of your forward speed: 'about half your forward pace', physical therapists [S2] [D]",
+        "backward speed at most 2.5 km/h: near Fritz 2013's 0.6 m/s (2.2 km/h) seen in older fallers [S] [D]",
+        "flat only: Blog B warns that slopes raise fall risk (a blog post) [S2] [D]",
+    ),
     table=_weeks(
         (6, 30, "0.40", "0", "start"),
         (6, 45, "0.40", "0", "volume"),
@@ -202,13 +295,23 @@ BEGINNER = LevelRules(
     recovery_at_least_bout=False,
     fraction_band=(_f("0.45"), _f("0.60")),  # [D]
     backward_cap_kmh=_f("3.5"),  # [D]
-    incline_max_pct=_f("0"),  # [Athletico] no incline for beginners
+    incline_max_pct=_f("0"),  # [S2: Blog B] no incline for beginners [D]
     incline_threshold_pct=None,
     fraction_above_incline=None,
     handrail_weeks=2,  # [D] hold the rails in weeks 1-2, then a light touch is allowed
     deload_weeks=(),
     completed_weeks_before=0,
     beginner_completed_before=False,
+    who=(
+        "Healthy adults under 65 (evidence notes E4): every PAR-Q answer no, no fall in the last 12 months, and a "
+        "3-m backward walk of 3.0 s or less; or a walker who has finished the rehab level"
+    ),
+    evidence=(
+        "10-15 minutes, 3-4 times a week for 3-4 weeks: Whitley 2011, Dufek 2011, Heath 2001 (healthy adults) [S]",
+        "6 -> 12 backward minutes a session, cap 15: a design choice anchored on those trials [D]",
+        "backward speed 0.45-0.60 of your forward speed, at most 3.5 km/h [D]",
+        "flat only; hands on the rails in weeks 1-2 [D]",
+    ),
     table=_weeks(
         (4, 90, "0.50", "0", "start"),
         (4, 120, "0.50", "0", "volume"),
@@ -237,6 +340,14 @@ INTERMEDIATE = LevelRules(
     deload_weeks=(4,),  # [D]
     completed_weeks_before=4,  # the beginner level's 4 weeks [D]
     beginner_completed_before=True,
+    slow_turns_allowed=True,
+    who="Walkers who have finished the beginner level (no direct entry; evidence notes E5)",
+    evidence=(
+        "20 minutes, 5 times a week for 4 weeks: Cha 2016 (healthy adults, 3 km/h at 10 %) [S]; Hao 2011 25 min [S]",
+        "12 -> 18 backward minutes a session, cap 20; a deload in week 4 [D]",
+        "backward speed 0.55-0.75 of your forward speed, at most 4.5 km/h (Cipriani 1995 used 4.0 km/h [S]) [D]",
+        "incline up to 4 %, from week 5 only [D]",
+    ),
     table=_weeks(
         (4, 180, "0.55", "0", "speed"),
         (5, 180, "0.55", "0", "volume"),
@@ -268,6 +379,17 @@ ADVANCED = LevelRules(
     deload_weeks=(4, 8),  # [D]
     completed_weeks_before=10,  # beginner 4 + intermediate 6 weeks [D]
     beginner_completed_before=True,
+    slow_turns_allowed=True,
+    who="Walkers who have finished the intermediate level (no direct entry; evidence notes E5)",
+    evidence=(
+        (
+            "30-minute sessions: two supervised stroke trials (Rose 2018, Chang 2021) [S], used here as a cap for "
+            "healthy walkers [D]; Terblanche 2005 up to 45 minutes (secondary sources) [S2]"
+        ),
+        "18 -> 30 backward minutes a session, cap 30; deloads in weeks 4 and 8 [D]",
+        "backward speed 0.60-0.85 of your forward speed, at most 5.5 km/h [D]",
+        "incline up to 10 % (Cha 2016, Hooper 2004) [S]; above 5 % at most 0.60 of your forward speed [D]",
+    ),
     table=_weeks(
         (6, 180, "0.65", "2", "speed"),
         (5, 240, "0.65", "2", "volume"),

@@ -12,10 +12,48 @@ from fractions import Fraction
 
 import attrs
 
-from retrointervals.model import Direction, StepKind, Workout
-from retrointervals.timeline import Segment
+from retrointervals.model import Direction, Step, StepKind, Workout
+from retrointervals.timeline import Segment, walks_backward
+from retrointervals.units import SpeedUnit
 
-__all__ = ["Bout", "SessionShape", "WeekLoad", "progressed", "progression_runs"]
+__all__ = [
+    "Bout",
+    "SessionShape",
+    "WeekLoad",
+    "backward_seconds",
+    "progressed",
+    "progression_runs",
+    "reference_index",
+    "rise_names",
+    "speed_text",
+]
+
+#: Plain words for what ``progressed`` reports.
+_RISE_WORDS = {"B": "backward time", "speed": "backward speed", "incline": "backward incline"}
+
+
+def backward_seconds(step: Step) -> Fraction:
+    """The seconds of a step that count as backward time (``retrointervals.timeline.walks_backward``).
+
+    Every second walked backward on a moving belt counts, whatever the step is called (bout, transition,
+    recovery); a stopped-belt turn-around is standing, not walking, so it adds nothing (rule T4 limits it).
+    """
+    return step.duration.exact if walks_backward(step) else Fraction(0)
+
+
+def speed_text(kmh: Fraction, unit: SpeedUnit) -> str:
+    """A speed given in exact km/h, written in ``unit`` with up to two decimals: ``"2.5 km/h"``, ``"1.55 mph"``."""
+    return f"{float(kmh / unit.in_kmh):.2f}".rstrip("0").rstrip(".") + f" {unit.value}"
+
+
+def reference_index(deloads: Sequence[bool], index: int) -> int:
+    """The last week before ``index`` that was not a deload (the first week if all were): W4's reference."""
+    return next((i for i in range(index - 1, -1, -1) if not deloads[i]), 0)
+
+
+def rise_names(rises: frozenset[str]) -> str:
+    """What rose, in words: ``"backward time and backward speed"``."""
+    return " and ".join(_RISE_WORDS[name] for name in sorted(rises))
 
 
 @attrs.frozen
@@ -63,7 +101,7 @@ def progression_runs(loads: Sequence[WeekLoad], threshold_s: int) -> list[int]:
     runs = [0] * len(loads)
     for index in range(1, len(loads)):
         now = loads[index]
-        reference = next((load for load in reversed(loads[:index]) if not load.deload), loads[0])
+        reference = loads[reference_index([load.deload for load in loads], index)]
         rose = progressed(loads[index - 1], reference, now)
         runs[index] = runs[index - 1] + 1 if rose and not now.deload and now.backward_s >= threshold_s else 0
     return runs
@@ -117,8 +155,24 @@ class SessionShape:
 
     @property
     def backward_s(self) -> Fraction:
-        """B: the seconds of all bouts (transitions excluded)."""
-        return sum((bout.duration_s for bout in self.bouts), Fraction(0))
+        """B, the backward time: every second walked backward, whatever the step (``backward_seconds``)."""
+        return sum((backward_seconds(segment.step) for segment in self.segments), Fraction(0))
+
+    @property
+    def turns(self) -> tuple[tuple[int, tuple[Segment, ...]], ...]:
+        """Each turn-around (a run of transition segments): (index of its first segment, segments)."""
+        found = []
+        index = 0
+        while index < len(self.tokens):
+            if self.tokens[index] == "T":
+                end = index
+                while end < len(self.tokens) and self.tokens[end] == "T":
+                    end += 1
+                found.append((index, self.segments[index:end]))
+                index = end
+            else:
+                index += 1
+        return tuple(found)
 
     @property
     def speed_kmh(self) -> Fraction:

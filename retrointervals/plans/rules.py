@@ -1,6 +1,7 @@
 """The progression rules as data: one function per rule ID, and a checker that explains every violation.
 
-Rule IDs follow the evidence notes §6.4: S1-S9 (each session), W1-W9 (week to week), H1-H2 (the treadmill).
+Rule IDs follow the evidence notes §6.4 and §11.3: S1-S10 (each session), T3, T4 and T7 (turning around),
+W1-W10 (week to week), H1-H2 (the treadmill).
 Every rule is a design choice [D] informed by the evidence named in its docstring; the numbers come from
 ``ProgressionRules`` so a clinician can tighten or relax them.
 """
@@ -17,7 +18,15 @@ import attrs
 from retrointervals.errors import ValidationError
 from retrointervals.model import Direction, Level, Plan, StepKind
 from retrointervals.plans.levels import DEFAULT_RULES, LevelRules, ProgressionRules
-from retrointervals.plans.loads import SessionShape, WeekLoad, progressed, progression_runs
+from retrointervals.plans.loads import (
+    SessionShape,
+    WeekLoad,
+    progressed,
+    progression_runs,
+    reference_index,
+    rise_names,
+    speed_text,
+)
 from retrointervals.treadmill import DEFAULT, Treadmill
 from retrointervals.units import Duration, Speed
 
@@ -78,14 +87,19 @@ class Context:
 
     def forward(self) -> str:
         """The forward speed F, for messages."""
-        return _kmh(self.forward_kmh)
+        return self.speed(self.forward_kmh)
+
+    def speed(self, kmh: Fraction) -> str:
+        """A speed in the treadmill's unit, for messages (an mph plan speaks mph)."""
+        return speed_text(kmh, self.treadmill.unit)
 
 
 Rule = Callable[[Context], Iterator[Violation]]
 
 
-def _kmh(value: Fraction) -> str:
-    return f"{float(value):.2f}".rstrip("0").rstrip(".") + " km/h"
+def _count(low: int, high: int) -> str:
+    """A range in words: ``"3"`` or ``"4 to 6"``."""
+    return str(low) if low == high else f"{low} to {high}"
 
 
 def _time(seconds: Fraction | int) -> str:
@@ -109,11 +123,12 @@ def s1_shape(context: Context) -> Iterator[Violation]:
     recovery between them, then a forward cool-down; the main set starts and ends with a backward bout. Each
     transition lasts at least 15 s at no more than max(the treadmill's slowest, 1.0 km/h).
 
-    Evidence: the interval format rests on Athletico's advice to add backward walking to interval training; the
-    transitions on PT advice to slow down and turn while holding the rails [S2].
+    Evidence: the interval format rests only on Blog B's suggestion to fit backward walking into interval training
+    (a blog post) [S2]; no study describes how walkers turned around [D].
     """
     rules = context.rules
     turn_limit = max(context.treadmill.min_speed.exact_kmh, rules.transition_max_kmh)
+    show = context.speed
     for week, session, shape in context.sessions():
         if not _SHAPE.fullmatch(shape.tokens):
             runs = re.findall(r"(.)\1*", shape.tokens)
@@ -144,7 +159,7 @@ def s1_shape(context: Context) -> Iterator[Violation]:
                         week,
                         session,
                         match.start() + offset + 1,
-                        f"transition at {segment.step.speed} is faster than {_kmh(turn_limit)}",
+                        f"transition at {segment.step.speed} is faster than {show(turn_limit)}",
                     )
 
 
@@ -175,7 +190,8 @@ def s2_warmup(context: Context) -> Iterator[Violation]:
 
     Forward, at least 2 minutes (default 5), no faster than F, flat.
 
-    Evidence: Athletico 2-5 min; efsma 3-5 min; Whitley & Dufek 3-5 min of forward walking; NCT05585385 5 min.
+    Evidence: Blog A 2-5 min (a blog post) [S2]; efsma 3-5 min; Whitley & Dufek 3-5 min of forward walking;
+    NCT05585385 5 min.
     """
     yield from _ends(context, "W", "S2", context.rules.warmup_min_s, "warm-up")
 
@@ -193,7 +209,8 @@ def s3_cooldown(context: Context) -> Iterator[Violation]:
 def s4_caps(context: Context) -> Iterator[Violation]:
     """S4 Caps.
 
-    Each backward bout at most the level's bout cap; backward time per session at most its cap.
+    Each backward bout at most the level's bout cap; backward time per session at most its cap. Backward
+    time is every second walked backward, whatever the step is called (a transition walked backward counts).
 
     Evidence: session caps follow the trial doses: Alghadir 10, Whitley/Heath 15, Cha 20, Chang/Rose 30 minutes.
     """
@@ -215,8 +232,8 @@ def s4_caps(context: Context) -> Iterator[Violation]:
                 week,
                 session,
                 None,
-                f"{_time(shape.backward_s)} backward in the session is more than the "
-                f"{level.level.value} cap of {_time(level.session_cap_s)}",
+                f"{_time(shape.backward_s)} of backward walking in the session (every step walked backward "
+                f"counts, turns included) is more than the {level.level.value} cap of {_time(level.session_cap_s)}",
             )
 
 
@@ -224,7 +241,7 @@ def s5_recovery(context: Context) -> Iterator[Violation]:
     """S5 Recovery.
 
     Forward recovery between bouts at least the level's minimum; in rehab also at least as long
-    as the bout before it.
+    as the bout before it; recovery is walked no faster than the forward speed F.
 
     Evidence: design choice; backward walking costs more than forward walking at the same speed (Flynn 1994,
     Hooper 2004), so recovery is walked forward.
@@ -250,6 +267,16 @@ def s5_recovery(context: Context) -> Iterator[Violation]:
                         first + 1,
                         f"recovery of {_time(seconds)} is shorter than the bout before it ({_time(bout.duration_s)})",
                     )
+        for number, letter in enumerate(shape.tokens, start=1):
+            step = shape.segments[number - 1].step
+            if letter == "R" and step.speed.exact_kmh > context.forward_kmh:
+                yield Violation(
+                    "S5",
+                    week,
+                    session,
+                    number,
+                    f"forward recovery at {step.speed} is faster than the forward speed {context.forward()}",
+                )
 
 
 def s6_constant_bouts(context: Context) -> Iterator[Violation]:
@@ -270,8 +297,8 @@ def s6_constant_bouts(context: Context) -> Iterator[Violation]:
                         week,
                         session,
                         bout.first + offset + 1,
-                        f"speed or incline changes during a backward bout ({first.speed}, "
-                        f"{first.incline} -> {segment.step.speed}, {segment.step.incline})",
+                        f"speed or incline changes during a backward bout (from {first.speed} at "
+                        f"{first.incline} to {segment.step.speed} at {segment.step.incline})",
                     )
             if bout.first > 0:
                 before = shape.segments[bout.first - 1].step
@@ -290,12 +317,22 @@ def s7_speed_bounds(context: Context) -> Iterator[Violation]:
     """S7 Speed bounds.
 
     The treadmill's slowest <= backward speed <= min(f_max x F, level cap, treadmill's
-    fastest), and always below F.
+    fastest), and always below F; F itself within the accepted range (2.0-6.5 km/h).
 
     Evidence: the fraction bands and caps are design choices anchored on "about half your forward pace" [S2],
     Fritz 2013's 0.6 m/s faller threshold and lab speeds of young adults (3-6.4 km/h) [S].
     """
     level = context.level
+    show = context.speed
+    low, high = context.rules.forward_speed_range_kmh
+    if not low <= context.forward_kmh <= high:
+        yield Violation(
+            "S7",
+            None,
+            None,
+            None,
+            f"the forward speed {context.forward()} is outside the accepted {show(low)} to {show(high)}",
+        )
     ceiling = level.backward_speed_ceiling(context.forward_kmh, context.treadmill.max_speed.exact_kmh)
     for week, session, shape in context.sessions():
         for bout in shape.bouts:
@@ -307,9 +344,9 @@ def s7_speed_bounds(context: Context) -> Iterator[Violation]:
                     week,
                     session,
                     number,
-                    f"backward speed {speed} is above {_kmh(ceiling)} (the lowest of "
-                    f"{float(level.fraction_band[1]):.2f} x {context.forward()}, the "
-                    f"{level.level.value} cap {_kmh(level.backward_cap_kmh)} and the treadmill's "
+                    f"backward speed {speed} is above {show(ceiling)} (the lowest of "
+                    f"{float(level.fraction_band[1]):.2f} times {context.forward()}, the "
+                    f"{level.level.value} cap {show(level.backward_cap_kmh)} and the treadmill's "
                     f"{context.treadmill.max_speed})",
                 )
             if speed.exact_kmh >= context.forward_kmh:
@@ -333,19 +370,21 @@ def s7_speed_bounds(context: Context) -> Iterator[Violation]:
 def s8_incline_bounds(context: Context) -> Iterator[Violation]:
     """S8 Incline bounds.
 
-    Never a decline while walking backward; flat for rehab and beginner; at most 4 % for
-    intermediate and 10 % for advanced; above 5 % the backward speed is at most 0.60 x F.
+    Never a decline while walking backward; every step of a rehab or beginner session flat;
+    every step at most 4 % for intermediate and 10 % for advanced; above 5 % the backward speed is at most
+    0.60 x F.
 
-    Evidence: Athletico warns that inclines raise fall risk; Cha 2016 trained at 10 % and 3 km/h; Hooper 2004
-    tested 5-10 % [S].
+    Evidence: Blog B warns that slopes raise fall risk (a blog post) [S2]; Cha 2016 trained at 10 % and 3 km/h;
+    Hooper 2004 tested 5-10 % [S].
     """
     level = context.level
+    threshold, fraction = level.incline_threshold_pct, level.fraction_above_incline
     for week, session, shape in context.sessions():
-        for bout in shape.bouts:
-            step = bout.segments[0].step
+        for number, segment in enumerate(shape.segments, start=1):
+            step = segment.step
             incline = Fraction(step.incline.tenths, 10)
-            number = bout.first + 1
-            if incline < 0:
+            backward = step.direction is Direction.BACKWARD
+            if incline < 0 and backward:
                 yield Violation("S8", week, session, number, f"backward walking on a decline ({step.incline})")
             elif incline > level.incline_max_pct:
                 yield Violation(
@@ -355,17 +394,16 @@ def s8_incline_bounds(context: Context) -> Iterator[Violation]:
                     number,
                     f"incline {step.incline} is above the {level.level.value} limit of {_pct(level.incline_max_pct)}",
                 )
-            threshold, fraction = level.incline_threshold_pct, level.fraction_above_incline
-            if threshold is not None and fraction is not None and incline > threshold:
+            if backward and threshold is not None and fraction is not None and incline > threshold:
                 limit = fraction * context.forward_kmh
-                if step.speed.exact_kmh > limit:
+                if step.speed.exact_kmh > limit and not step.belt_stopped:
                     yield Violation(
                         "S8",
                         week,
                         session,
                         number,
                         f"above {_pct(threshold)} incline the backward speed must be at most "
-                        f"{float(fraction):.2f} x {context.forward()} = {_kmh(limit)}, not "
+                        f"{float(fraction):.2f} times {context.forward()} = {context.speed(limit)}, not "
                         f"{step.speed}",
                     )
 
@@ -376,7 +414,8 @@ def s9_handrails(context: Context) -> Iterator[Violation]:
     Backward bouts are walked holding the handrails in every rehab week and in beginner weeks
     1-2; every transition (turning around) holds the rails when the treadmill has them.
 
-    Evidence: Athletico "practise slowly, with a stick or handrail"; PT advice "hands on rails" [S2]. The safety key
+    Evidence: press-quoted physical therapists: "hands on rails" [S2]; ASTM F2115 requires handrails [S]. The seed
+    blog posts mention a walking stick or cane only, never treadmill rails. The safety key
     is required too; every file and report carries that in the safety note.
     """
     level = context.level
@@ -391,7 +430,7 @@ def s9_handrails(context: Context) -> Iterator[Violation]:
         )
         return
     for week, session, shape in context.sessions():
-        required = rails and (level.handrail_weeks is None or week <= level.handrail_weeks)
+        required = rails and level.handrails_in_week(week)
         for number, segment in enumerate(shape.segments, start=1):
             step = segment.step
             is_bout = shape.tokens[number - 1] == "B"
@@ -400,38 +439,196 @@ def s9_handrails(context: Context) -> Iterator[Violation]:
                 yield Violation("S9", week, session, number, f"hold the handrails while {what} in week {week}")
 
 
+def s10_bouts(context: Context) -> Iterator[Violation]:
+    """S10 Bouts.
+
+    The number of backward bouts per session within the level's range (rehab 4 to 6, beginner 4 to 5,
+    intermediate and advanced 4 to 6), so a session has at most two turn-arounds per bout (T6); every bout
+    lasts a whole number of time steps (15 s).
+
+    Evidence: design choice [D]; turning around has no evidence at all, so their number is limited (T6).
+    """
+    level, grain = context.level, context.rules.granularity_s
+    low, high = level.bouts
+    for week, session, shape in context.sessions():
+        if not low <= len(shape.bouts) <= high:
+            yield Violation(
+                "S10",
+                week,
+                session,
+                None,
+                f"{len(shape.bouts)} backward bouts; the {level.level.value} level has {_count(low, high)}",
+            )
+        for bout in shape.bouts:
+            if bout.duration_s % grain:
+                yield Violation(
+                    "S10",
+                    week,
+                    session,
+                    bout.first + 1,
+                    f"backward bout of {_time(bout.duration_s)} is not a whole number of {grain}-second steps",
+                )
+
+
+def t3_quiet_turns(context: Context) -> Iterator[Violation]:
+    """T3 Quiet turn-arounds.
+
+    The incline never changes during a turn-around: every transition step has the incline of the
+    backward bout it leads into or out of. Incline changes happen while walking forward.
+
+    Evidence: none; turning around has no study at all [D]. An unexpected change of the belt destabilises
+    walkers (trip and slip studies use sudden belt changes on purpose) [S].
+    """
+    for week, session, shape in context.sessions():
+        for first, turn in shape.turns:
+            neighbours = [i for i in (first - 1, first + len(turn)) if 0 <= i < len(shape.tokens)]
+            bout = next((shape.segments[i].step for i in neighbours if shape.tokens[i] == "B"), None)
+            if bout is None:
+                continue
+            for offset, segment in enumerate(turn):
+                if segment.step.incline != bout.incline:
+                    yield Violation(
+                        "T3",
+                        week,
+                        session,
+                        first + offset + 1,
+                        f"the incline changes during a turn-around ({segment.step.incline} while the backward "
+                        f"bout is at {bout.incline}); change it while walking forward",
+                    )
+
+
+def t4_turn_length(context: Context) -> Iterator[Violation]:
+    """T4 Turn-around mode and length.
+
+    A turn-around with the belt stopped ends when the walker presses the lap button and is expected
+    to last at most 60 s; one on a slowly moving belt lasts 15 to 30 s and is allowed only where the level
+    lets the walker opt in to slow turns (intermediate and advanced) on a treadmill with handrails.
+
+    Evidence: none; no study says how walkers turned around [D]. Belts take time to stop and restart.
+    """
+    rules, level = context.rules, context.level
+    low, high = rules.slow_turn_range_s
+    slow_ok = level.slow_turns_allowed and context.treadmill.handrails
+    for week, session, shape in context.sessions():
+        for first, turn in shape.turns:
+            stopped = [segment for segment in turn if segment.step.belt_stopped]
+            if stopped:
+                for offset, segment in enumerate(turn):
+                    if segment.step.belt_stopped and segment.duration.exact > rules.stopped_turn_max_s:
+                        yield Violation(
+                            "T4",
+                            week,
+                            session,
+                            first + offset + 1,
+                            f"a stopped-belt turn-around expected to last {_time(segment.duration.exact)}, more "
+                            f"than {_time(rules.stopped_turn_max_s)}",
+                        )
+                continue
+            seconds = sum((segment.duration.exact for segment in turn), Fraction(0))
+            if not low <= seconds <= high:
+                yield Violation(
+                    "T4",
+                    week,
+                    session,
+                    first + 1,
+                    f"a turn-around on a moving belt lasts {_time(seconds)}, not {_time(low)} to {_time(high)}",
+                )
+            if not slow_ok:
+                where = f"the {level.level.value} level" if not level.slow_turns_allowed else context.treadmill.name
+                yield Violation(
+                    "T4",
+                    week,
+                    session,
+                    first + 1,
+                    f"a turn-around on a moving belt; {where} needs the belt stopped to turn",
+                )
+
+
+_RAIL_WORDS = re.compile(r"\b(hand)?rails?\b", re.IGNORECASE)
+_HOLD_RAILS = re.compile(r"\bhold (the )?(hand)?rails?\b", re.IGNORECASE)
+
+
+def t7_cues_fit_the_device(context: Context) -> Iterator[Violation]:
+    """T7 Cues match the device.
+
+    A treadmill without handrails never gets a cue that mentions rails; a cue that says to hold the
+    rails belongs to a step that asks for them (its handrail flag).
+
+    Evidence: none [D]; a walking pad often has no handrails (ASTM F2115 requires them) [S, M].
+    """
+    rails = context.treadmill.handrails
+    for week, session, shape in context.sessions():
+        for number, segment in enumerate(shape.segments, start=1):
+            step = segment.step
+            if step.cue is None:
+                continue
+            if not rails and _RAIL_WORDS.search(step.cue):
+                yield Violation(
+                    "T7",
+                    week,
+                    session,
+                    number,
+                    f"the cue {step.cue!r} mentions rails; {context.treadmill.name} has none",
+                )
+            elif _HOLD_RAILS.search(step.cue) and not step.hold_handrails:
+                yield Violation(
+                    "T7",
+                    week,
+                    session,
+                    number,
+                    f"the cue {step.cue!r} says to hold the rails, but the step does not ask for them",
+                )
+
+
 # --- week rules -----------------------------------------------------------------------------------
 
 
 def w1_sessions_in_week(context: Context) -> Iterator[Violation]:
     """W1 Sessions in a week.
 
-    Every session of a week has the same prescription, or B never falls within it.
+    Every session of a week has the same backward speed and incline, and backward time never falls
+    within the week nor rises from one session to the next by more than the weekly volume cap allows (W4).
 
     Evidence: design choice, so that a week is one step of the progression.
     """
+    rules = context.rules
     for week, shapes in enumerate(context.shapes, start=1):
-        loads = [(s.backward_s, s.speed_kmh, s.incline_pct) for s in shapes]
-        if len(set(loads)) <= 1:
-            continue
         for session in range(1, len(shapes)):
-            if shapes[session].backward_s < shapes[session - 1].backward_s:
+            before, now = shapes[session - 1], shapes[session]
+            if now.backward_s < before.backward_s:
                 yield Violation(
                     "W1",
                     week,
                     session + 1,
                     None,
-                    f"backward time falls within the week: {_time(shapes[session - 1].backward_s)} "
-                    f"then {_time(shapes[session].backward_s)}",
+                    f"backward time falls within the week: {_time(before.backward_s)} then {_time(now.backward_s)}",
+                )
+            elif now.backward_s > rules.volume_limit(before.backward_s):
+                yield Violation(
+                    "W1",
+                    week,
+                    session + 1,
+                    None,
+                    f"backward time jumps within the week from {_time(before.backward_s)} to "
+                    f"{_time(now.backward_s)}, more than {_time(rules.volume_limit(before.backward_s))}",
+                )
+            if (now.speed_kmh, now.incline_pct) != (before.speed_kmh, before.incline_pct):
+                yield Violation(
+                    "W1",
+                    week,
+                    session + 1,
+                    None,
+                    f"backward speed or incline changes within the week ({context.speed(before.speed_kmh)} at "
+                    f"{_pct(before.incline_pct)}, then {context.speed(now.speed_kmh)} at {_pct(now.incline_pct)})",
                 )
 
 
 def _week_pairs(context: Context) -> Iterator[tuple[int, WeekLoad, WeekLoad, WeekLoad]]:
     """(week number, week before, last non-deload week before, this week) from week 2 on."""
     loads = context.loads
+    deloads = [load.deload for load in loads]
     for index in range(1, len(loads)):
-        reference = next((load for load in reversed(loads[:index]) if not load.deload), loads[0])
-        yield index + 1, loads[index - 1], reference, loads[index]
+        yield index + 1, loads[index - 1], loads[reference_index(deloads, index)], loads[index]
 
 
 def w2_one_variable(context: Context) -> Iterator[Violation]:
@@ -445,7 +642,7 @@ def w2_one_variable(context: Context) -> Iterator[Violation]:
     for week, before, _, now in _week_pairs(context):
         rises = progressed(before, before, now)
         if len(rises) > 1:
-            yield Violation("W2", week, None, None, f"{' and '.join(sorted(rises))} rise in the same week")
+            yield Violation("W2", week, None, None, f"{rise_names(rises)} rise in the same week")
 
 
 def w3_monotonic(context: Context) -> Iterator[Violation]:
@@ -467,7 +664,7 @@ def w3_monotonic(context: Context) -> Iterator[Violation]:
                 "week that is not a deload week",
             )
         for name, old, new, show in (
-            ("speed", before.speed_kmh, now.speed_kmh, _kmh),
+            ("speed", before.speed_kmh, now.speed_kmh, context.speed),
             ("incline", before.incline_pct, now.incline_pct, _pct),
         ):
             if new < old:
@@ -480,22 +677,23 @@ def w4_volume_cap(context: Context) -> Iterator[Violation]:
     """W4 Volume cap.
 
     B <= B_ref + max(25 % of B_ref, 2 minutes), where B_ref is the last week that was not a
-    deload.
+    deload (``ProgressionRules.volume_limit``).
 
     Evidence: forward-running data only: Buist 2008 found +24 %/week no riskier than +10 %, Nielsen 2014 more
-    injuries above +30 % [S]; the 2-minute floor follows Athletico's 2-5 -> 5-10 minutes.
+    injuries above +30 % [S]; the 2-minute floor follows Blog A's 2-5 -> 5-10 minutes (a blog post) [S2].
     """
     rules = context.rules
     for week, _, reference, now in _week_pairs(context):
-        limit = reference.backward_s + max(rules.volume_ratio * reference.backward_s, Fraction(rules.volume_floor_s))
+        limit = rules.volume_limit(reference.backward_s)
         if now.backward_s > limit:
             yield Violation(
                 "W4",
                 week,
                 None,
                 None,
-                f"backward time {_time(now.backward_s)} is more than {_time(limit)} "
-                f"({_time(reference.backward_s)} + max(25 %, 2:00))",
+                f"backward time {_time(now.backward_s)} is more than {_time(limit)}: "
+                f"{_time(reference.backward_s)} plus {_time(rules.volume_rise(reference.backward_s))}, the larger "
+                f"of {float(rules.volume_ratio):.0%} and {_time(rules.volume_floor_s)}",
             )
 
 
@@ -511,7 +709,8 @@ def w5_deload(context: Context) -> Iterator[Violation]:
     rules = context.rules
     low, high = rules.deload_range
     for week, before, _, now in _week_pairs(context):
-        if now.deload and not low * before.backward_s <= now.backward_s <= high * before.backward_s:
+        lowest, highest = rules.deload_bounds(before.backward_s)
+        if now.deload and not lowest <= now.backward_s <= highest:
             yield Violation(
                 "W5",
                 week,
@@ -543,7 +742,8 @@ def w6_speed_steps(context: Context) -> Iterator[Violation]:
     Evidence: Heath 2001: at a fixed speed, oxygen cost fell 19 % in 4 weeks, so small steps suffice [S].
     """
     rules = context.rules
-    limit = min(rules.fraction_step * context.forward_kmh, rules.speed_step_kmh)
+    limit = rules.speed_step_limit(context.forward_kmh)
+    show = context.speed
     for week, before, _, now in _week_pairs(context):
         if now.speed_kmh - before.speed_kmh > limit:
             yield Violation(
@@ -551,7 +751,7 @@ def w6_speed_steps(context: Context) -> Iterator[Violation]:
                 week,
                 None,
                 None,
-                f"backward speed rises by {_kmh(now.speed_kmh - before.speed_kmh)}, more than {_kmh(limit)} in a week",
+                f"backward speed rises by {show(now.speed_kmh - before.speed_kmh)}, more than {show(limit)} in a week",
             )
 
 
@@ -561,7 +761,8 @@ def w7_incline_steps(context: Context) -> Iterator[Violation]:
     The incline rises by at most 2 percentage points a week, and is above 0 only after 8
     completed backward-walking weeks and the beginner level.
 
-    Evidence: design choice; inclines add cost and fall risk (Athletico; Hooper 2004 +17-20 % %HRmax) [S].
+    Evidence: design choice; inclines add cost and fall risk (Blog B, a blog post [S2]; Hooper 2004 +17-20 %
+    %HRmax [S]).
     """
     rules = context.rules
     level = context.level
@@ -608,7 +809,7 @@ def w8_frequency(context: Context) -> Iterator[Violation]:
                 week_number,
                 None,
                 None,
-                f"{len(week.sessions)} sessions; the {level.level.value} level has {fewest} to {most}",
+                f"{len(week.sessions)} sessions; the {level.level.value} level has {_count(fewest, most)}",
             )
         for session_number, session in enumerate(week.sessions, start=1):
             if not level.nonconsecutive_days:
@@ -658,6 +859,41 @@ def w9_recovery_length(context: Context) -> Iterator[Violation]:
         previous = value
 
 
+def w10_entry_dose(context: Context) -> Iterator[Violation]:
+    """W10 Entry dose.
+
+    Week 1 of a plan asks no more than the level's first week: no more backward time, and no faster than
+    that week's fraction of F (or the treadmill's slowest, where that is faster). Inclines are rule W7's.
+
+    Evidence: Blog A's short first sessions (2-5 minutes) and Blog B's short start (blog posts) [S2]; the
+    numbers are the level's own week 1 [D].
+    """
+    if not context.loads:
+        return
+    level, first = context.level, context.loads[0]
+    entry = level.entry
+    speed_limit = level.entry_speed_ceiling(context.forward_kmh, context.treadmill.max_speed.exact_kmh)
+    slowest = context.treadmill.min_speed.exact_kmh
+    if first.backward_s > entry.backward_s:
+        yield Violation(
+            "W10",
+            1,
+            None,
+            None,
+            f"week 1 has {_time(first.backward_s)} of backward walking, more than the {level.level.value} "
+            f"level's first week ({_time(entry.backward_s)})",
+        )
+    if first.speed_kmh > max(speed_limit, slowest):
+        yield Violation(
+            "W10",
+            1,
+            None,
+            None,
+            f"week 1 walks backward at {context.speed(first.speed_kmh)}, faster than the {level.level.value} "
+            f"level's first week allows ({context.speed(max(speed_limit, slowest))})",
+        )
+
+
 # --- treadmill rules ------------------------------------------------------------------------------
 
 
@@ -680,7 +916,7 @@ def h1_treadmill_range(context: Context) -> Iterator[Violation]:
                     week,
                     session,
                     number,
-                    f"speed {step.speed} is outside {treadmill.min_speed}..{treadmill.max_speed}",
+                    f"speed {step.speed} is outside the treadmill's {treadmill.min_speed} to {treadmill.max_speed}",
                 )
             if not treadmill.fits_incline(step.incline):
                 yield Violation(
@@ -688,7 +924,8 @@ def h1_treadmill_range(context: Context) -> Iterator[Violation]:
                     week,
                     session,
                     number,
-                    f"incline {step.incline} is outside {treadmill.min_incline}..{treadmill.max_incline}",
+                    f"incline {step.incline} is outside the treadmill's {treadmill.min_incline} to "
+                    f"{treadmill.max_incline}",
                 )
             if step.hold_handrails and not treadmill.handrails:
                 yield Violation("H1", week, session, number, f"asks to hold handrails; {treadmill.name} has none")
@@ -737,6 +974,10 @@ RULES: dict[str, Rule] = {
     "S7": s7_speed_bounds,
     "S8": s8_incline_bounds,
     "S9": s9_handrails,
+    "S10": s10_bouts,
+    "T3": t3_quiet_turns,
+    "T4": t4_turn_length,
+    "T7": t7_cues_fit_the_device,
     "W1": w1_sessions_in_week,
     "W2": w2_one_variable,
     "W3": w3_monotonic,
@@ -746,6 +987,7 @@ RULES: dict[str, Rule] = {
     "W7": w7_incline_steps,
     "W8": w8_frequency,
     "W9": w9_recovery_length,
+    "W10": w10_entry_dose,
     "H1": h1_treadmill_range,
     "H2": h2_treadmill_grid,
 }

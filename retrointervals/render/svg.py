@@ -309,7 +309,9 @@ def _speed_in(speed: Speed, unit: SpeedUnit) -> float:
 
 def _segment_tooltip(segment: Segment) -> str:
     step = segment.step
-    text = f"{step_label(step)}: {segment.start} to {segment.end}, {step.speed}, incline {step.incline}"
+    speed = f"belt stopped, restart at {step.speed}" if step.belt_stopped else str(step.speed)
+    ends = " (expected; ends on the lap button)" if step.until_lap else ""
+    text = f"{step_label(step)}: {segment.start} to {segment.end}{ends}, {speed}, incline {step.incline}"
     if step.hold_handrails:
         text += ", hold the rails"
     return f"{text}. {step.cue}" if step.cue else text
@@ -353,9 +355,14 @@ def _segments(
         step = segment.step
         x0 = frame.left + frame.width * float(segment.start.exact) / total_s
         x1 = frame.left + frame.width * float(segment.end.exact) / total_s
-        speed = _speed_in(step.speed, unit)
+        # A stopped belt is drawn at zero: the step's speed is only the one the walker restarts it at.
+        speed = 0.0 if step.belt_stopped else _speed_in(step.speed, unit)
         top = frame.y(speed, speeds)
         direction = "backward" if step.is_backward else "forward"
+        if step.belt_stopped:
+            direction += " belt-stopped"
+        if step.until_lap:
+            direction += " until-lap"
         block = _box(
             blocks,
             x0,

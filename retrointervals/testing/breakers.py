@@ -19,7 +19,14 @@ import attrs
 
 from retrointervals.model import Direction, Level, Plan, Session, Step, StepKind, Weekday, Workout
 from retrointervals.plans.levels import DEFAULT_RULES, ProgressionRules
-from retrointervals.plans.loads import SessionShape, WeekLoad, progressed, progression_runs
+from retrointervals.plans.loads import (
+    SessionShape,
+    WeekLoad,
+    backward_seconds,
+    progressed,
+    progression_runs,
+    reference_index,
+)
 from retrointervals.treadmill import DEFAULT, Treadmill
 from retrointervals.units import Duration, Incline, Rounding, Speed
 
@@ -101,10 +108,22 @@ def _ceiling(plan: Plan, treadmill: Treadmill, rules: ProgressionRules) -> Fract
 # --- one breaker per rule ---------------------------------------------------------------------------
 
 
-def _s1(plan: Plan, _treadmill: Treadmill, _rules: ProgressionRules) -> Plan | None:
-    def drop_last_turn(steps: list[Step]) -> list[Step]:
-        last = _bout_indexes(steps)[-1]
-        return steps[: last + 1] + steps[last + 2 :]
+def _s1(plan: Plan, _treadmill: Treadmill, rules: ProgressionRules) -> Plan | None:
+    level, _ = _level(plan, rules)
+    cap = rules.level(level).bout_cap_s
+
+    def drop_last_turn(steps: list[Step]) -> list[Step] | None:
+        bouts = _bout_indexes(steps)
+        last = bouts[-1]
+        result = steps[: last + 1] + steps[last + 2 :]
+        walked = int(backward_seconds(steps[last + 1]))
+        if walked:  # a slow turn was walked backward: keep backward time by lengthening the shortest bout
+            shortest = min(bouts, key=lambda i: steps[i].duration.exact)
+            seconds = int(steps[shortest].duration.exact) + walked
+            if seconds > cap:
+                return None
+            result[shortest] = attrs.evolve(steps[shortest], length=Duration.seconds(seconds))
+        return result
 
     return _edit_sessions(plan, [0], drop_last_turn)
 
@@ -190,11 +209,20 @@ def _s6(plan: Plan, treadmill: Treadmill, _rules: ProgressionRules) -> Plan | No
 
 def _s7(plan: Plan, treadmill: Treadmill, rules: ProgressionRules) -> Plan | None:
     ceiling = _ceiling(plan, treadmill, rules)
-    fastest = max(load.speed_kmh for load in _loads(plan))
+    level, forward = _level(plan, rules)
+    parameters = rules.level(level)
+    loads = _loads(plan)
+    fastest = max(load.speed_kmh for load in loads)
     increments = int((ceiling - fastest) / treadmill.speed_increment_kmh) + 1
-    level, _ = _level(plan, rules)
-    threshold = rules.level(level).incline_threshold_pct
-    if threshold is not None and any(load.incline_pct > threshold for load in _loads(plan)):
+    entry = max(parameters.entry_speed_ceiling(forward, treadmill.max_speed.exact_kmh), treadmill.min_speed.exact_kmh)
+    if loads[0].speed_kmh + increments * treadmill.speed_increment_kmh > entry:
+        # Any speed above the ceiling in week 1 is also above the entry dose (W10): break S7's other limit, a
+        # forward speed F above the accepted range (every limit that grows with F only loosens).
+        highest = rules.forward_speed_range_kmh[1]
+        above = Speed(int(highest / treadmill.unit.in_kmh * 10) + 1, treadmill.unit)
+        return attrs.evolve(plan, forward_speed=above)
+    threshold = parameters.incline_threshold_pct
+    if threshold is not None and any(load.incline_pct > threshold for load in loads):
         return None  # S8 would break too (speed limit on steep inclines)
     return _edit_sessions(plan, range(len(plan.weeks)), lambda steps: _shift_speed(steps, increments, treadmill))
 
@@ -208,7 +236,7 @@ def _s8(plan: Plan, treadmill: Treadmill, _rules: ProgressionRules) -> Plan | No
     def lower(steps: list[Step]) -> list[Step]:
         result = list(steps)
         for index in _bout_indexes(steps):
-            for target in (index - 1, index):
+            for target in (index - 1, index, index + 1):
                 if target == index or steps[target].kind is StepKind.TRANSITION:
                     result[target] = attrs.evolve(steps[target], incline=Incline(steps[index].incline.tenths - step))
         return result
@@ -221,20 +249,27 @@ def _s9(plan: Plan, treadmill: Treadmill, _rules: ProgressionRules) -> Plan | No
         return None
 
     def let_go(steps: list[Step]) -> list[Step]:
-        return [attrs.evolve(s, hold_handrails=False) if s.kind is StepKind.TRANSITION else s for s in steps]
+        return [
+            attrs.evolve(s, hold_handrails=False, cue="Turn around") if s.kind is StepKind.TRANSITION else s
+            for s in steps
+        ]
 
     return _edit_sessions(plan, [0], let_go)
 
 
-def _w1(plan: Plan, _treadmill: Treadmill, _rules: ProgressionRules) -> Plan | None:
+def _w1(plan: Plan, _treadmill: Treadmill, rules: ProgressionRules) -> Plan | None:
+    # The week's last session is one time step shorter: backward time falls within the week.
     week = plan.weeks[0]
     if len(week.sessions) < 2:
         return None
     last = week.sessions[-1]
     steps = _steps(last.workout)
     first = _bout_indexes(steps)[0]
-    fewer = steps[: first - 1] + steps[first + 3 :]  # drop turn, bout, turn and recovery
-    workout = Workout(last.workout.name, fewer, last.workout.description)
+    seconds = int(steps[first].duration.exact) - rules.granularity_s
+    if seconds < rules.granularity_s:
+        return None
+    shorter = [*steps[:first], attrs.evolve(steps[first], length=Duration.seconds(seconds)), *steps[first + 1 :]]
+    workout = Workout(last.workout.name, shorter, last.workout.description)
     sessions = [*week.sessions[:-1], Session(workout, last.weekday)]
     return attrs.evolve(plan, weeks=[attrs.evolve(week, sessions=sessions), *plan.weeks[1:]])
 
@@ -243,7 +278,7 @@ def _rising_week(plan: Plan, variable: str, alone: bool = True) -> int | None:
     """The index of the first week (from 1) in which ``variable`` alone rose."""
     loads = _loads(plan)
     for index in range(1, len(loads)):
-        reference = next((load for load in reversed(loads[:index]) if not load.deload), loads[0])
+        reference = loads[reference_index([load.deload for load in loads], index)]
         rises = progressed(loads[index - 1], reference, loads[index])
         if variable in rises and (not alone or len(rises) == 1) and not loads[index].deload:
             return index
@@ -260,7 +295,7 @@ def _raise_from(plan: Plan, treadmill: Treadmill, rules: ProgressionRules, week:
 def _w2(plan: Plan, treadmill: Treadmill, rules: ProgressionRules) -> Plan | None:
     week = _rising_week(plan, "B")
     _, forward = _level(plan, rules)
-    if week is None or treadmill.speed_increment_kmh > min(rules.speed_step_kmh, rules.fraction_step * forward):
+    if week is None or treadmill.speed_increment_kmh > rules.speed_step_limit(forward):
         return None
     return _raise_from(plan, treadmill, rules, week, 1)
 
@@ -274,26 +309,47 @@ def _w3(plan: Plan, treadmill: Treadmill, _rules: ProgressionRules) -> Plan | No
 
 
 def _w4(plan: Plan, _treadmill: Treadmill, rules: ProgressionRules) -> Plan | None:
+    # Lengthen the last week's bouts, one time step at a time, until backward time passes the weekly cap.
     level, _ = _level(plan, rules)
-    cap = rules.level(level).session_cap_s
+    parameters = rules.level(level)
     index = len(plan.weeks) - 1
     loads = _loads(plan)
     if index < 1 or loads[index].deload or progressed(loads[index - 1], loads[index - 1], loads[index]) - {"B"}:
         return None
-    reference = next(load for load in reversed(loads[:index]) if not load.deload)
-    limit = reference.backward_s + max(rules.volume_ratio * reference.backward_s, Fraction(rules.volume_floor_s))
+    limit = rules.volume_limit(loads[reference_index([load.deload for load in loads], index)].backward_s)
+    grain = rules.granularity_s
 
-    def more_bouts(steps: list[Step]) -> list[Step] | None:
-        first = _bout_indexes(steps)[0]
-        group = steps[first - 1 : first + 3]  # turn, bout, turn, recovery
-        bout_s = int(steps[first].duration.exact)
-        backward = sum(int(steps[i].duration.exact) for i in _bout_indexes(steps))
-        extra = int((limit - backward) // bout_s) + 1
-        if backward + extra * bout_s > cap:
+    def longer_bouts(steps: list[Step]) -> list[Step] | None:
+        result = list(steps)
+        backward = SessionShape.of(Workout("x", result)).backward_s
+        bouts = _bout_indexes(result)
+        turn = 0
+        while backward <= limit:
+            target = bouts[turn % len(bouts)]
+            seconds = int(result[target].duration.exact) + grain
+            if seconds <= parameters.bout_cap_s:
+                result[target] = attrs.evolve(result[target], length=Duration.seconds(seconds))
+                turn += 1
+            elif len(bouts) < parameters.bouts[1]:  # every bout at its cap: one more bout instead
+                first = bouts[0]
+                result = result[: first - 1] + result[first - 1 : first + 3] + result[first - 1 :]
+                bouts = _bout_indexes(result)
+            else:
+                return None
+            backward = SessionShape.of(Workout("x", result)).backward_s
+        if backward > parameters.session_cap_s:
             return None
-        return steps[: first - 1] + group * extra + steps[first - 1 :]
+        if parameters.recovery_at_least_bout:  # rehab: recovery at least as long as the bout before it (S5)
+            longest = max(int(result[i].duration.exact) for i in bouts)
+            result = [
+                attrs.evolve(s, length=Duration.seconds(max(longest, int(s.duration.exact))))
+                if s.kind is StepKind.RECOVERY
+                else s
+                for s in result
+            ]
+        return result
 
-    changed = _edit_sessions(plan, [index], more_bouts)
+    changed = _edit_sessions(plan, [index], longer_bouts)
     if changed is None or progression_runs(_loads(changed), rules.deload_from_s)[-1] > rules.deload_after_weeks:
         return None
     return changed
@@ -321,7 +377,7 @@ def _w6(plan: Plan, treadmill: Treadmill, rules: ProgressionRules) -> Plan | Non
         return None
     _, forward = _level(plan, rules)
     loads = _loads(plan)
-    limit = min(rules.speed_step_kmh, rules.fraction_step * forward)
+    limit = rules.speed_step_limit(forward)
     rise = loads[week].speed_kmh - loads[week - 1].speed_kmh
     increments = int((limit - rise) / treadmill.speed_increment_kmh) + 1
     return _raise_from(plan, treadmill, rules, week, increments)
@@ -355,8 +411,8 @@ def _w7(plan: Plan, treadmill: Treadmill, rules: ProgressionRules) -> Plan | Non
                 and (steps[index].speed.exact_kmh > fraction * forward)
             ):
                 return None
-            result[index] = attrs.evolve(steps[index], incline=incline)
-            result[index - 1] = attrs.evolve(steps[index - 1], incline=incline)
+            for target in (index - 1, index, index + 1):  # the bout and its turns (T3)
+                result[target] = attrs.evolve(steps[target], incline=incline)
         return result
 
     return _edit_sessions(plan, weeks, steeper)
@@ -401,7 +457,7 @@ def _h2(plan: Plan, treadmill: Treadmill, _rules: ProgressionRules) -> Plan | No
         result = []
         for step in steps:
             if step.kind is StepKind.RECOVERY:
-                converted = step.speed.to(other, Rounding.NEAREST)
+                converted = step.speed.to(other, Rounding.DOWN)
                 if not treadmill.fits_speed(converted):
                     return None
                 step = attrs.evolve(step, speed=converted)  # noqa: PLW2901 - the edited copy replaces it
@@ -409,6 +465,111 @@ def _h2(plan: Plan, treadmill: Treadmill, _rules: ProgressionRules) -> Plan | No
         return result
 
     return _edit_sessions(plan, [0], other_unit)
+
+
+def _s10(plan: Plan, _treadmill: Treadmill, rules: ProgressionRules) -> Plan | None:
+    # One bout too many: split bouts in two (same backward time, one more bout each time) past the level's most.
+    level, _ = _level(plan, rules)
+    most = rules.level(level).bouts[1]
+    grain = rules.granularity_s
+
+    def split(steps: list[Step]) -> list[Step] | None:
+        result = list(steps)
+        while len(_bout_indexes(result)) <= most:
+            longest = max(_bout_indexes(result), key=lambda i: (result[i].duration.exact, -i))
+            seconds = int(result[longest].duration.exact)
+            walked = int(backward_seconds(result[longest + 1]))  # a slow turn adds backward time: keep B
+            if seconds - walked < 2 * grain:
+                return None
+            bout = result[longest]
+            head = attrs.evolve(bout, length=Duration.seconds(seconds - grain - walked))
+            tail = attrs.evolve(bout, length=Duration.seconds(grain))
+            turn_in, turn_out, recovery = result[longest - 1], result[longest + 1], result[longest + 2]
+            if recovery.kind is not StepKind.RECOVERY:
+                recovery = next(s for s in result if s.kind is StepKind.RECOVERY)
+            group = [head, turn_out, recovery, turn_in, tail]
+            result = [*result[:longest], *group, *result[longest + 1 :]]
+        return result
+
+    return _edit_sessions(plan, [len(plan.weeks) - 1], split)
+
+
+def _t3(plan: Plan, treadmill: Treadmill, _rules: ProgressionRules) -> Plan | None:
+    # Level the turn out of every inclined bout: the incline changes during the turn.
+    if all(load.incline_pct == 0 for load in _loads(plan)) or treadmill.min_incline.tenths > 0:
+        return None
+
+    def level_turns(steps: list[Step]) -> list[Step]:
+        result = list(steps)
+        for index in _bout_indexes(steps):
+            if steps[index].incline.tenths:
+                result[index + 1] = attrs.evolve(steps[index + 1], incline=Incline.flat())
+        return result
+
+    weeks = [i for i, load in enumerate(_loads(plan)) if load.incline_pct > 0]
+    return _edit_sessions(plan, weeks[:1], level_turns)
+
+
+def _t4(plan: Plan, _treadmill: Treadmill, rules: ProgressionRules) -> Plan | None:
+    # Make the turn into every bout last too long: past the stopped-belt limit, or the slow-turn range.
+    def longer(steps: list[Step]) -> list[Step]:
+        result = list(steps)
+        for index in _bout_indexes(steps):
+            turn = steps[index - 1]
+            limit = rules.stopped_turn_max_s if turn.belt_stopped else rules.slow_turn_range_s[1]
+            if turn.direction is Direction.FORWARD:
+                result[index - 1] = attrs.evolve(turn, length=Duration.seconds(limit + rules.granularity_s))
+        return result
+
+    return _edit_sessions(plan, [0], longer)
+
+
+def _t7(plan: Plan, treadmill: Treadmill, _rules: ProgressionRules) -> Plan | None:
+    # A recovery cue that says to hold the rails on a step that does not ask for them (or on a machine without).
+    def contradict(steps: list[Step]) -> list[Step]:
+        return [
+            attrs.evolve(s, cue="Walk forward, hold the rails", hold_handrails=False)
+            if s.kind is StepKind.RECOVERY
+            else s
+            for s in steps
+        ]
+
+    del treadmill  # either way the cue contradicts the step
+    return _edit_sessions(plan, [0], contradict)
+
+
+def _w10(plan: Plan, _treadmill: Treadmill, rules: ProgressionRules) -> Plan | None:
+    # Lengthen week 1's bouts by one time step: more backward time than the level's first week.
+    level, _ = _level(plan, rules)
+    parameters = rules.level(level)
+    loads = _loads(plan)
+    grain = rules.granularity_s
+
+    def lengthen(steps: list[Step]) -> list[Step] | None:
+        result = list(steps)
+        for index in _bout_indexes(steps):
+            seconds = int(steps[index].duration.exact) + grain
+            if seconds > parameters.bout_cap_s:
+                return None
+            result[index] = attrs.evolve(steps[index], length=Duration.seconds(seconds))
+        return result
+
+    changed = _edit_sessions(plan, [0], lengthen)
+    if changed is None:
+        return None
+    first = _loads(changed)[0]
+    if first.backward_s > parameters.session_cap_s or (len(loads) > 1 and first.backward_s > loads[1].backward_s):
+        return None
+    if parameters.recovery_at_least_bout and any(
+        s.duration.exact > parameters.recovery_s
+        for s in _steps(changed.weeks[0].sessions[0].workout)
+        if s.direction is Direction.BACKWARD and s.kind is StepKind.ACTIVE
+    ):
+        return None
+    runs = progression_runs(_loads(changed), rules.deload_from_s)
+    if max(runs, default=0) > rules.deload_after_weeks:
+        return None
+    return changed
 
 
 #: One breaker per rule ID.
@@ -422,6 +583,10 @@ BREAKERS: dict[str, Breaker] = {
     "S7": _s7,
     "S8": _s8,
     "S9": _s9,
+    "S10": _s10,
+    "T3": _t3,
+    "T4": _t4,
+    "T7": _t7,
     "W1": _w1,
     "W2": _w2,
     "W3": _w3,
@@ -431,6 +596,7 @@ BREAKERS: dict[str, Breaker] = {
     "W7": _w7,
     "W8": _w8,
     "W9": _recoveries(15, below_minimum=False),
+    "W10": _w10,
     "H1": _h1,
     "H2": _h2,
 }
