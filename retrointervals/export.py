@@ -240,7 +240,9 @@ def _readme(plan: Plan, written: list[PlanEntry], dated: Sequence[str] = ()) -> 
         lines += _changes_lines([change for f in files for change in f.changes])
         lines.append("")
     for paragraph in dated:
-        lines += [*textwrap.wrap(paragraph, 100, subsequent_indent="  "), ""]
+        # Never split a word: the paragraphs hold paths, a URL and a command to copy.
+        wrapped = textwrap.wrap(paragraph, 100, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+        lines += [*wrapped, ""]
     text_changes = [change for f in written if f.format == "intervals" for change in f.changes]
     if text_changes:
         lines += ["intervals/ (intervals.icu workout text)", *_changes_lines(text_changes), ""]
