@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 PROG = "retrointervals"
-_FORMAT_NAMES = ("json", "tcx", "fit", "zwo", "qz")
+_FORMAT_NAMES = ("json", "tcx", "fit", "zwo", "qz", "intervals")  # export.PLAN_FORMATS
 #: How the command line words what would let a file be read (``FormatError.needs``): by its own flags.
 _REMEDIES = {
     "lossy": "use --lossy to get the closest workout and the list of changes",
@@ -87,7 +87,7 @@ def _plan(arguments: argparse.Namespace) -> int:
     violations = check(plan)
     if violations:  # the generator guarantees none; say so loudly if that ever breaks
         raise RetroIntervalsError(f"internal error: the generated plan breaks {violations[0]}")
-    files = export_plan(plan, arguments.out, formats=arguments.formats, overwrite=arguments.force)
+    files = export_plan(plan, arguments.out, formats=arguments.formats, overwrite=arguments.force, time=arguments.time)
     changed = sum(len(f.changes) for f in files)
     first = plan.weeks[0].sessions[0].workout
     _say(f"{plan.name}: {len(plan.weeks)} weeks, {sum(len(w.sessions) for w in plan.weeks)} sessions")
@@ -95,6 +95,7 @@ def _plan(arguments: argparse.Namespace) -> int:
     _say(f"wrote {len(files)} files to {arguments.out}/ (start with README.txt and plan.html)")
     if changed:
         _say(f"{changed} detail(s) that some formats cannot carry were adapted; README.txt lists them")
+    _say_undated(plan)
     _safety()
     return 0
 
@@ -122,6 +123,11 @@ def _say_changes(what: str, changes: Sequence[Change]) -> None:
         _say(f"  {what}: {change}")
 
 
+def _say_undated(plan: Plan, needs: str = "--start YYYY-MM-DD") -> None:
+    if plan.start is None:
+        _say(f"no calendar (plan.ics), watch schedule (fit/schedule.fit) or intervals.icu events: they need {needs}")
+
+
 def _export(arguments: argparse.Namespace) -> int:
     from retrointervals import formats  # noqa: PLC0415
     from retrointervals.errors import FormatError  # noqa: PLC0415
@@ -145,8 +151,11 @@ def _export(arguments: argparse.Namespace) -> int:
             return 1
     else:
         _say(f"{document.name}: no level or forward speed, so the progression rules were not checked")
-    files = export_plan(document, arguments.out, formats=arguments.formats, overwrite=arguments.force)
+    files = export_plan(
+        document, arguments.out, formats=arguments.formats, overwrite=arguments.force, time=arguments.time
+    )
     _say(f"wrote {len(files)} files to {arguments.out}/ (start with README.txt and plan.html)")
+    _say_undated(document, "a start date in the plan file")
     _safety()
     return 0
 
@@ -484,11 +493,22 @@ def _adapt(arguments: argparse.Namespace) -> int:
         _say("The files were not changed. Stop and see a clinician before walking again.")
         _safety()
         return 1
-    files = export_plan(result.plan, folder, overwrite=True)
+    files = export_plan(result.plan, folder, overwrite=True, time=_calendar_time(folder))
     _say(f"{result.walked_weeks} week(s) walked kept; {len(result.plan.weeks)} weeks in the plan now")
     _say(f"rewrote {len(files)} files in {folder}/")
     _safety()
     return 0
+
+
+def _calendar_time(folder: Path) -> dt.time | None:
+    """The time of day ``plan --time`` gave the sessions in the folder's ``plan.ics``, so that ``adapt`` keeps it."""
+    from retrointervals._files import read_bounded  # noqa: PLC0415
+    from retrointervals.plan_calendar import calendar_time_of_day  # noqa: PLC0415
+
+    path = folder / "plan.ics"
+    if not path.is_file():
+        return None
+    return calendar_time_of_day(read_bounded(path))
 
 
 # --- argument parsing ---------------------------------------------------------------------------------
@@ -507,6 +527,20 @@ def _date(text: str) -> dt.date:
     if not first <= date <= last:
         raise argparse.ArgumentTypeError(f"plans are dated from {first} to {last}, not {text}")
     return date
+
+
+def _time_of_day(text: str) -> dt.time:
+    """``plan --time HH:MM``: ``plan_dates.parse_time_of_day``, its error in the command line's words."""
+    from retrointervals.errors import ValidationError  # noqa: PLC0415
+    from retrointervals.limits import echo  # noqa: PLC0415
+    from retrointervals.plan_dates import parse_time_of_day  # noqa: PLC0415
+
+    try:
+        return parse_time_of_day(text)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(
+            f"expected a time of day as HH:MM (00:00 to 23:59), not {echo(text)}"
+        ) from None
 
 
 def _speed(text: str) -> float:
@@ -679,6 +713,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--start", type=_date, help="date of the first session, YYYY-MM-DD")
     plan.add_argument(
+        "--time", type=_time_of_day, metavar="HH:MM", help="time of day of the sessions in plan.ics (default: all-day)"
+    )
+    plan.add_argument(
         "--formats",
         type=_formats,
         default=_FORMAT_NAMES,
@@ -706,6 +743,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_formats,
         default=_FORMAT_NAMES,
         help=f"comma-separated, from {','.join(_FORMAT_NAMES)} (default: all)",
+    )
+    export.add_argument(
+        "--time", type=_time_of_day, metavar="HH:MM", help="time of day of the sessions in plan.ics (default: all-day)"
     )
     export.add_argument("--rules", metavar="FILE", help="JSON overriding rule settings (see docs/progression.md)")
     export.add_argument("--force", action="store_true", help="write into a folder that is not empty")

@@ -6,10 +6,18 @@ The layout (``formats`` chooses which of the format files are written)::
     plan.html           the printable report with a checkbox per session
     plan.json           the plan in retrointervals' own lossless format
     plan.tcx            every session as a Garmin TCX workout, with dates when the plan has them
+    plan.ics            every session in a phone calendar (with a start date)
     fit/week01-session1.fit ...   one FIT workout per session, for watches
+    fit/schedule.fit    the sessions on a Garmin watch's calendar (with a start date)
     zwo/week01-session1.zwo ...   one Zwift run workout per session (also read by qdomyos-zwift)
     qz/week01-session1.xml  ...   one qdomyos-zwift treadmill program per session
+    intervals/week01-session1.txt ...   one intervals.icu workout text per session
+    intervals/events.json         the whole plan for intervals.icu's calendar (with a start date)
     .retrointervals-manifest.json the list of files above, so that a new version replaces exactly them
+
+The dated files (``plan.ics``, ``fit/schedule.fit``, ``intervals/``) come from
+``retrointervals.plan_dates.dated_plan_files`` (see ``docs/dates.md``); ``formats`` leaves out the intervals.icu
+files (``"intervals"``) and the watch schedule with the FIT files (``"fit"``).
 
 The folder is written as a whole: the files are made in memory first (``plan_entries``), then the new folder is
 built beside the old one and swapped in (see ``docs/limits.md``). The walker's own ``log.csv`` and
@@ -18,6 +26,7 @@ built beside the old one and swapped in (see ``docs/limits.md``). The walker's o
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import textwrap
@@ -36,6 +45,7 @@ __all__ = [
     "ALL_FORMATS",
     "LOG_FILE",
     "MANIFEST_NAME",
+    "PLAN_FORMATS",
     "RECORDINGS_FOLDER",
     "ExportedFile",
     "PlanEntry",
@@ -44,8 +54,11 @@ __all__ = [
     "write_plan_folder",
 ]
 
-#: Every format, in the order they are written.
+#: Every format written through ``formats.plan_files``, in the order they are written.
 ALL_FORMATS: tuple[str, ...] = ("json", "tcx", "fit", "zwo", "qz")
+#: Every name ``formats`` takes, and the default: the formats above, then ``intervals`` (the intervals.icu texts
+#: and events, which ``plan_dates.dated_plan_files`` writes together with the calendar).
+PLAN_FORMATS: tuple[str, ...] = (*ALL_FORMATS, "intervals")
 #: The walker's session log in a plan folder: the walker's data, carried over unchanged by every new export.
 LOG_FILE = "log.csv"
 #: The walker's recordings in a plan folder: carried over unchanged, like the log.
@@ -99,27 +112,61 @@ class PlanEntry:
     changes: tuple[Change, ...] = ()
 
 
-def plan_entries(plan: Plan, *, formats: Sequence[str] = ALL_FORMATS, policy: Policy = Policy.LOSSY) -> list[PlanEntry]:
-    """Every file of a plan folder, in memory: the format files, then ``plan.html``, then ``README.txt``.
+def plan_entries(
+    plan: Plan,
+    *,
+    formats: Sequence[str] = PLAN_FORMATS,
+    policy: Policy = Policy.LOSSY,
+    time: dt.time | None = None,
+) -> list[PlanEntry]:
+    """Every file of a plan folder, in memory: the format files, the dated files, ``plan.html``, ``README.txt``.
 
-    Other files (a calendar, a schedule) can be appended to the list before ``write_plan_folder`` writes it.
+    The dated files are those of ``plan_dates.dated_plan_files``: ``plan.ics`` and, with ``"fit"`` in
+    ``formats``, ``fit/schedule.fit`` when the plan has a start date; with ``"intervals"`` in ``formats``,
+    ``intervals/weekNN-sessionN.txt`` always and ``intervals/events.json`` with a start date. Their README lines go
+    into README.txt, and what a lossy intervals.icu text had to change into the entries' changes.
+
+    Args:
+        plan: The plan.
+        formats: Which of ``PLAN_FORMATS`` to write.
+        policy: What a format does with what it cannot carry.
+        time: The time of day of the sessions in ``plan.ics``; all-day events when None.
 
     Raises:
         FormatError: A format is unknown (or, under ``STRICT``, cannot carry the plan).
     """
-    unknown = [name for name in formats if name not in FORMATS]
+    from retrointervals.plan_dates import dated_plan_files  # noqa: PLC0415 - the calendar only when exporting
+
+    unknown = [name for name in formats if name not in PLAN_FORMATS]
     if unknown:
-        raise FormatError(f"unknown format {unknown[0]!r}; known: {', '.join(ALL_FORMATS)}")
+        raise FormatError(f"unknown format {unknown[0]!r}; known: {', '.join(PLAN_FORMATS)}")
     entries: list[PlanEntry] = []
     for name in (name for name in ALL_FORMATS if name in formats):
         prefix = "" if FORMATS[name].capabilities.whole_plan else f"{name}/"
         for file_name, encoded in plan_files(plan, name, policy=policy):
             entries.append(PlanEntry(f"{prefix}{file_name}", encoded.data, name, encoded.changes))
+    dated = dated_plan_files(
+        plan, time=time, policy=policy, schedule="fit" in formats, intervals="intervals" in formats
+    )
+    changes = dated.changes  # the intervals.icu texts' changes, reported once, with the first text
+    for path, data in dated.files:
+        entries.append(PlanEntry(path, data, _dated_format(path), changes if path.endswith(".txt") else ()))
+        if path.endswith(".txt"):
+            changes = ()
     from retrointervals.render.html import plan_report  # noqa: PLC0415 - lxml only when exporting
 
     entries.append(PlanEntry("plan.html", plan_report(plan).encode("utf-8"), "html"))
-    entries.append(PlanEntry("README.txt", _readme(plan, entries).encode("utf-8"), "readme"))
+    entries.append(PlanEntry("README.txt", _readme(plan, entries, dated.readme).encode("utf-8"), "readme"))
     return entries
+
+
+def _dated_format(path: str) -> str:
+    """The ``PlanEntry.format`` of a dated file: ``ics``, ``fit-schedule``, ``intervals`` or ``intervals-events``."""
+    if path.endswith(".ics"):
+        return "ics"
+    if path.startswith("fit/"):
+        return "fit-schedule"
+    return "intervals-events" if path.endswith(".json") else "intervals"
 
 
 def write_plan_folder(
@@ -149,20 +196,23 @@ def export_plan(
     plan: Plan,
     folder: str | os.PathLike[str],
     *,
-    formats: Sequence[str] = ALL_FORMATS,
+    formats: Sequence[str] = PLAN_FORMATS,
     overwrite: bool = False,
     policy: Policy = Policy.LOSSY,
+    time: dt.time | None = None,
 ) -> tuple[ExportedFile, ...]:
     """Write a plan's files, report and README as the folder ``folder`` (created if missing).
 
     Args:
         plan: The plan.
         folder: The output folder.
-        formats: Which of ``ALL_FORMATS`` to write; the report and README are always written.
+        formats: Which of ``PLAN_FORMATS`` to write; the report, README and (with a start date) ``plan.ics`` are
+            always written.
         overwrite: Replace a folder that already holds a plan written by this program (its manifest lists the
             files); anything else in it stops the export, and ``log.csv`` and ``recordings/`` are kept.
         policy: What a format does with what it cannot carry; ``LOSSY`` (the default) writes the closest valid
             file and reports the changes, which the README lists.
+        time: The time of day of the sessions in ``plan.ics`` (floating local time); all-day events when None.
 
     Raises:
         OutputExistsError: ``folder`` is not empty and ``overwrite`` is false.
@@ -170,11 +220,13 @@ def export_plan(
         OutputBusyError: another run is writing ``folder`` now.
         OutputError: the system refused to write (full disk, read-only folder).
         FormatError: A format is unknown (or, under ``STRICT``, cannot carry the plan).
+        ValidationError: ``time`` has a time zone.
     """
-    return write_plan_folder(plan_entries(plan, formats=formats, policy=policy), folder, overwrite=overwrite)
+    entries = plan_entries(plan, formats=formats, policy=policy, time=time)
+    return write_plan_folder(entries, folder, overwrite=overwrite)
 
 
-def _readme(plan: Plan, written: list[PlanEntry]) -> str:
+def _readme(plan: Plan, written: list[PlanEntry], dated: Sequence[str] = ()) -> str:
     lines = [plan.name, "=" * len(plan.name), "", *textwrap.wrap(SAFETY_NOTE, 100), ""]
     lines += ["plan.html", "  Open in a browser and print it: the plan, a chart per session and a box to tick.", ""]
     for name in ALL_FORMATS:
@@ -185,10 +237,23 @@ def _readme(plan: Plan, written: list[PlanEntry]) -> str:
         shown = files[0].path if len(files) == 1 else f"{name}/ ({len(files)} files, one per session)"
         lines += [f"{shown}: {info.title}", f"  For: {info.apps}."]
         lines += textwrap.wrap(_HOW_TO[name], 100, initial_indent="  ", subsequent_indent="  ")
-        changes = [change for f in files for change in f.changes]
-        if changes:
-            lines.append(f"  {len(changes)} thing(s) this format cannot carry were adapted, for example:")
-            lines += [f"  - {change}" for change in changes[:5]]
+        lines += _changes_lines([change for f in files for change in f.changes])
         lines.append("")
+    for paragraph in dated:
+        # Never split a word: the paragraphs hold paths, a URL and a command to copy.
+        wrapped = textwrap.wrap(paragraph, 100, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+        lines += [*wrapped, ""]
+    text_changes = [change for f in written if f.format == "intervals" for change in f.changes]
+    if text_changes:
+        lines += ["intervals/ (intervals.icu workout text)", *_changes_lines(text_changes), ""]
     lines += ["Made by retrointervals. Check the plan: retrointervals check plan.json", ""]
     return "\n".join(lines)
+
+
+def _changes_lines(changes: Sequence[Change]) -> list[str]:
+    if not changes:
+        return []
+    return [
+        f"  {len(changes)} thing(s) this format cannot carry were adapted, for example:",
+        *(f"  - {change}" for change in changes[:5]),
+    ]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 
 from retrointervals.errors import ValidationError
@@ -33,11 +34,27 @@ from retrointervals.model import Plan
 from retrointervals.plan_dates import dated_sessions, session_lines, session_title, session_uid
 from retrointervals.safety import SAFETY_NOTE
 
-__all__ = ["MAX_LINE_OCTETS", "PRODID", "escape_text", "fold_line", "write_calendar"]
+__all__ = ["MAX_LINE_OCTETS", "PRODID", "calendar_time_of_day", "escape_text", "fold_line", "write_calendar"]
 
 #: RFC 5545 §3.1: content lines SHOULD NOT be longer than 75 octets, excluding the line break.
 MAX_LINE_OCTETS = 75
 PRODID = "-//retrointervals//retrointervals plan calendar//EN"
+
+
+_TIMED_START = re.compile(rb"^DTSTART:\d{8}T(\d{2})(\d{2})(\d{2})\r?$", re.MULTILINE)
+
+
+def calendar_time_of_day(data: bytes) -> dt.time | None:
+    """The time of day of the sessions in a ``plan.ics`` this module wrote; None for all-day events (or none found).
+
+    ``adapt`` rewrites a plan folder with it, so that the sessions stay at the time the walker chose with
+    ``plan --time``. Only our own floating ``DTSTART:YYYYMMDDTHHMMSS`` lines are recognised; anything else is None.
+    """
+    match = _TIMED_START.search(data[: 1 << 20])  # the first event is near the top
+    if match is None:
+        return None
+    hour, minute, second = (int(group) for group in match.groups())
+    return dt.time(hour, minute, second) if hour < 24 and minute < 60 and second < 60 else None
 
 
 def escape_text(text: str) -> str:

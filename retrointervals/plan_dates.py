@@ -167,6 +167,7 @@ def dated_plan_files(
     stamp: dt.datetime | None = None,
     today: dt.date | None = None,
     schedule: bool = True,
+    intervals: bool = True,
 ) -> DatedFiles:
     """The calendar, watch-schedule and intervals.icu files of ``plan``, and README lines for them.
 
@@ -184,47 +185,53 @@ def dated_plan_files(
             the local date now when None.
         schedule: Whether to write ``fit/schedule.fit``; it points at the folder's FIT workout files, so leave it
             out when those are not written.
+        intervals: Whether to write the intervals.icu files (the texts and ``events.json``).
 
     Raises:
         FormatLimitError: Under ``STRICT``, a session cannot be written as intervals.icu text or FIT without loss.
         ValidationError: ``time`` has a time zone or ``stamp`` none.
     """
     # The format modules import this module's helpers, so they are imported here.
-    from retrointervals.formats import intervals, session_file_stem  # noqa: PLC0415
+    from retrointervals.formats import intervals as intervals_text  # noqa: PLC0415
+    from retrointervals.formats import session_file_stem  # noqa: PLC0415
     from retrointervals.formats.fit_schedule import MAX_SCHEDULE_ENTRIES, write_plan_schedule  # noqa: PLC0415
     from retrointervals.plan_calendar import write_calendar  # noqa: PLC0415
 
     files: list[tuple[str, bytes]] = []
     changes: list[Change] = []
-    for week, number, session in plan.sessions():
-        encoded = intervals.write_workout(session.workout, policy=policy)
-        files.append((f"intervals/{session_file_stem(week, number)}.txt", encoded.data))
-        changes.extend(encoded.changes)
-    readme = [
-        (
+    readme: list[str] = []
+    if intervals:
+        for week, number, session in plan.sessions():
+            encoded = intervals_text.write_workout(session.workout, policy=policy)
+            files.append((f"intervals/{session_file_stem(week, number)}.txt", encoded.data))
+            changes.extend(encoded.changes)
+        readme.append(
             "intervals/weekNN-sessionN.txt: each session as intervals.icu workout text. Paste one into a new workout "
             "in intervals.icu's workout builder, or put the whole plan on your intervals.icu calendar with "
             "intervals/events.json. intervals.icu sends planned workouts on to Garmin Connect, Zwift and "
             "qdomyos-zwift. Belt speeds are written as paces (2.0 km/h is 30:00/km); the cue of each step says "
             "which way to face."
         )
-    ]
     dated = dated_sessions(plan)
     if plan.start is None or not dated:
         reason = "a start date (plan --start YYYY-MM-DD)" if plan.start is None else "sessions on weekdays"
-        readme.append(
-            f"No calendar (plan.ics), watch schedule (fit/schedule.fit) or intervals.icu events (events.json): they "
-            f"need {reason}."
-        )
+        missing = ["calendar (plan.ics)"]
+        if schedule:
+            missing.append("watch schedule (fit/schedule.fit)")
+        if intervals:
+            missing.append("intervals.icu events (intervals/events.json)")
+        shown = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        readme.append(f"No {shown}: {'they need' if len(missing) > 1 else 'it needs'} {reason}.")
         return DatedFiles(tuple(files), tuple(readme), tuple(changes))
-    files.append(("intervals/events.json", intervals.events_json(plan, policy=policy)))
-    readme.append(
-        "intervals/events.json: every session as a planned workout on its date, for intervals.icu's API. Send it "
-        "with your API key (intervals.icu Settings, Developer settings): curl -u API_KEY:yourkey -H "
-        "'Content-Type: application/json' --data @intervals/events.json "
-        "'https://intervals.icu/api/v1/athlete/0/events/bulk?upsert=true'. Sending it again, or an adapted plan, "
-        "updates the same events: each has a stable external_id."
-    )
+    if intervals:
+        files.append(("intervals/events.json", intervals_text.events_json(plan, policy=policy)))
+        readme.append(
+            "intervals/events.json: every session as a planned workout on its date, for intervals.icu's API. Send "
+            "it with your API key (intervals.icu Settings, Developer settings): curl -u API_KEY:yourkey -H "
+            "'Content-Type: application/json' --data @intervals/events.json "
+            "'https://intervals.icu/api/v1/athlete/0/events/bulk?upsert=true'. Sending it again, or an adapted "
+            "plan, updates the same events: each has a stable external_id."
+        )
     files.append(("plan.ics", write_calendar(plan, time=time, stamp=stamp)))
     when = f"at {time:%H:%M} local time" if time is not None else "as all-day events"
     readme.append(

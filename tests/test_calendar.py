@@ -185,3 +185,13 @@ def test_any_plan_with_a_start_gives_one_event_per_dated_session(plan: Plan) -> 
         str(e.get("SUMMARY")) for e in _icalendar_events(write_calendar(plan, stamp=STAMP))
     ][:1]
     assert all(len(line) <= MAX_LINE_OCTETS for line in data.split(b"\r\n"))
+
+
+def test_the_time_of_day_reads_back_from_our_calendar() -> None:
+    from retrointervals.plan_calendar import calendar_time_of_day  # noqa: PLC0415
+
+    plan = _plan()
+    assert calendar_time_of_day(write_calendar(plan, time=dt.time(7, 30))) == dt.time(7, 30)
+    assert calendar_time_of_day(write_calendar(plan)) is None  # all-day events
+    assert calendar_time_of_day(b"DTSTART:20260302T250000\r\n") is None
+    assert calendar_time_of_day(b"not a calendar") is None

@@ -44,8 +44,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_plan_writes_every_file(plan_folder: Path) -> None:
     names = sorted(str(p.relative_to(plan_folder)) for p in plan_folder.rglob("*") if p.is_file())
     assert {"README.txt", "plan.html", "plan.json", "plan.tcx"} <= set(names)
-    for folder, extension in (("fit", ".fit"), ("zwo", ".zwo"), ("qz", ".xml")):
-        files = sorted(n for n in names if n.startswith(folder + "/"))
+    for folder, extension in (("fit", ".fit"), ("zwo", ".zwo"), ("qz", ".xml"), ("intervals", ".txt")):
+        files = sorted(n for n in names if n.startswith(folder + "/week"))
         assert files == [f"{folder}/week{w:02d}-session{s}{extension}" for w in range(1, 5) for s in range(1, 4)]
     plan = native.read(plan_folder / "plan.json")
     assert isinstance(plan, Plan)
@@ -89,7 +89,7 @@ def test_plan_with_force_formats_and_mph(tmp_path: Path, capsys: pytest.CaptureF
         (["plan", "--level", "rehab", "--speed", "3", "--treadmill", "walking-pad", "--out", "x"], "handrails"),
         (["plan", "--level", "rehab", "--speed", "3", "--weeks", "40", "--out", "x"], "weeks"),
         (["show", "missing.json"], "No such file or directory"),
-        (["show", "notes.txt"], "unknown file extension"),
+        (["show", "notes.docx"], "unknown file extension"),
         (["check", EXAMPLE], "single workout"),
     ],
 )

@@ -51,7 +51,12 @@ lap_workouts = ris.workouts(step=ris.steps(lap_steps=True), max_segments=20)
 
 def as_kept(workout: Workout, capabilities: Capabilities, stem: str) -> Workout:
     """The workout as a format keeps it by its capability row: repeats unrolled, names dropped, when it says so."""
-    steps = workout.steps if capabilities.repeats else tuple(flatten(workout.steps, 0))
+    if not capabilities.repeats:
+        steps = tuple(flatten(workout.steps, 0))
+    elif not capabilities.nested_repeats:
+        steps = tuple(flatten(workout.steps, 1))  # repeats inside repeats unrolled into the outer one
+    else:
+        steps = workout.steps
     if capabilities.names == "no":
         return Workout(stem, steps)
     return Workout(workout.name, steps, workout.description)

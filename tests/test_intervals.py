@@ -12,15 +12,19 @@ from hypothesis import strategies as st
 
 from retrointervals import strategies
 from retrointervals.errors import FormatError, FormatLimitError
-from retrointervals.formats import Policy, intervals
+from retrointervals.formats import Policy, ReadOptions, intervals
 from retrointervals.model import Direction, Plan, Repeat, Step, StepKind, Workout
 from retrointervals.plans import generate_plan
 from retrointervals.treadmill import TREADMILLS
 from retrointervals.units import Distance, Duration, Incline, Speed, SpeedUnit
 
+#: A lossy read that gives steps without an absolute pace the slow default speed (as ``--lossy --speed 2`` does).
+LOSSY = ReadOptions(policy=Policy.LOSSY, speed=intervals.DEFAULT_SPEED)
+
 
 def _read(text: str, policy: Policy = Policy.LOSSY) -> Workout:
-    return intervals.read_bytes(text.encode(), "guide.txt", policy=policy)
+    options = ReadOptions(policy=policy, speed=intervals.DEFAULT_SPEED)
+    return intervals.read_bytes(text.encode(), "guide.txt", options=options)
 
 
 def _lengths(workout: Workout) -> list[Duration | Distance]:
@@ -103,14 +107,14 @@ def test_m_is_minutes_and_never_metres() -> None:
 def test_miles_become_whole_metres_only_when_lossy() -> None:
     with pytest.raises(FormatLimitError, match="whole metres"):
         _read("- 1mi 6:00/km Pace", Policy.STRICT)
-    workout, changes = intervals.read_bytes_with_changes(b"- 4.5mi 6:00/km Pace", policy=Policy.LOSSY)
+    workout, changes = intervals.read_bytes_with_changes(b"- 4.5mi 6:00/km Pace", options=LOSSY)
     assert _lengths(workout) == [Distance(7242)]
     assert "7242 m" in str(changes[0])
 
 
 def test_guide_basic_lines() -> None:
     workout, changes = intervals.read_bytes_with_changes(
-        b"- 5m30s 60% 90rpm\n- 1km 70% HR\n- 500mtr 5:00/km Pace\n", policy=Policy.LOSSY
+        b"- 5m30s 60% 90rpm\n- 1km 70% HR\n- 500mtr 5:00/km Pace\n", options=LOSSY
     )
     steps = _steps(workout)
     assert [s.length for s in steps] == [Duration(330), Distance(1000), Distance(500)]
@@ -147,7 +151,7 @@ def test_guide_cues() -> None:
 def test_guide_paces_ramps_and_press_lap() -> None:
     workout, changes = intervals.read_bytes_with_changes(
         b"Warmup\n- 9m 5:00 Pace press lap\n- 10m ramp 60-80% Pace\n- 3m 3:00/100m-4:00/100m Pace\n",
-        policy=Policy.LOSSY,
+        options=LOSSY,
     )
     first, ramp, ranged = _steps(workout)
     assert first.until_lap
@@ -223,7 +227,7 @@ def _plans() -> list[Plan]:
 def test_every_generated_session_reads_back_to_the_same_timeline(plan: Plan) -> None:
     for _, _, session in plan.sessions():
         text = intervals.write_workout(session.workout).data  # STRICT: nothing is lost
-        back = intervals.read_bytes(text, policy=Policy.STRICT)
+        back = intervals.read_bytes(text)
         assert _steps(back) == _steps(session.workout)
         assert [(s.start, s.end) for s in back.timeline] == [(s.start, s.end) for s in session.workout.timeline]
 
@@ -245,13 +249,13 @@ def test_strict_texts_read_back_exactly(workout: Workout) -> None:
         text = intervals.write_workout(workout).data
     except FormatLimitError:
         return
-    assert _steps(intervals.read_bytes(text, policy=Policy.STRICT)) == _steps(workout)
+    assert _steps(intervals.read_bytes(text)) == _steps(workout)
 
 
 @given(strategies.workouts(step=strategies.steps(lap_steps=True), max_depth=3, max_segments=40))
 def test_lossy_texts_keep_the_timeline(workout: Workout) -> None:
     encoded = intervals.write_workout(workout, policy=Policy.LOSSY)
-    back = _steps(intervals.read_bytes(encoded.data, policy=Policy.LOSSY))
+    back = _steps(intervals.read_bytes(encoded.data, options=LOSSY))
     original = _steps(workout)
     assert len(back) == len(original)
     for got, want in zip(back, original, strict=True):
@@ -281,13 +285,13 @@ _WORDS = ["- ", "\n", " ", "5m", "0m", "99999h", "1'30\"", "0.4km", "1mi", "mtr"
 def test_any_input_reads_or_is_refused_cleanly(data: bytes) -> None:
     for policy in Policy:
         with contextlib.suppress(FormatError):
-            intervals.read_bytes(data, policy=policy)
+            intervals.read_bytes(data, options=ReadOptions(policy=policy))
 
 
 def test_control_characters_in_a_cue_are_a_listed_change() -> None:
     with pytest.raises(FormatLimitError, match="control characters"):
         intervals.read_bytes(b"- Go\x01now 5m 6:00/km Pace")
-    workout, changes = intervals.read_bytes_with_changes(b"- Go\x01now 5m 6:00/km Pace", policy=Policy.LOSSY)
+    workout, changes = intervals.read_bytes_with_changes(b"- Go\x01now 5m 6:00/km Pace", options=LOSSY)
     assert _steps(workout)[0].cue == "Go now"
     assert len(changes) == 1
 
@@ -296,3 +300,14 @@ def test_a_huge_text_is_refused_early() -> None:
     text = "Main set 99x\n" + "- 1m 6:00/km Pace\n" * 200
     with pytest.raises(FormatError, match="more than 10000 segments"):
         intervals.read_bytes(text.encode())
+
+
+def test_a_step_without_a_pace_takes_the_given_speed_or_is_refused() -> None:
+    with pytest.raises(FormatError, match="needs a belt speed") as caught:
+        intervals.read_bytes(b"- 5m 60%\n", options=ReadOptions(policy=Policy.LOSSY))
+    assert caught.value.needs == "speed"
+    with pytest.raises(FormatLimitError, match="absolute pace"):
+        intervals.read_bytes(b"- 5m 60%\n", options=ReadOptions(speed=Speed.kmh(3.0)))
+    decoded = intervals.decode(b"- 5m 60%\n", "w.txt", options=ReadOptions(policy="lossy", speed=Speed.kmh(3.0)))
+    assert _steps(decoded.document)[0].speed == Speed.kmh(3.0)
+    assert "used the given speed 3.0 km/h" in str(decoded.changes[0])

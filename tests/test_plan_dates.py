@@ -10,7 +10,7 @@ from hypothesis import given
 
 from retrointervals import strategies
 from retrointervals.errors import ValidationError
-from retrointervals.formats import Policy, intervals, session_file_stem
+from retrointervals.formats import intervals, session_file_stem
 from retrointervals.model import Plan, Workout
 from retrointervals.plan_dates import dated_plan_files, dated_sessions, parse_time_of_day, session_title, session_uid
 from retrointervals.plans import generate_plan
@@ -69,7 +69,7 @@ def test_events_json_is_one_workout_event_per_session_with_stable_ids() -> None:
         assert event["external_id"] == session_uid(plan, entry.week, entry.number)
         assert event["description"].startswith(SAFETY_NOTE)
         # The description is the workout text, which reads back to the same timeline.
-        back = intervals.read_bytes(event["description"].encode(), policy=Policy.STRICT)
+        back = intervals.read_bytes(event["description"].encode())
         assert _steps(back) == _steps(entry.session.workout)
     assert intervals.events_json(plan) == intervals.events_json(plan)
     assert json.loads(intervals.events_json(generate_plan("rehab", Speed.kmh(3.0)))) == []
@@ -105,3 +105,18 @@ def test_any_plan_gets_its_dated_files_under_the_lossy_policy(plan: Plan) -> Non
     assert len(json.loads(names["intervals/events.json"])) == len(sessions)
     assert names["plan.ics"].count(b"BEGIN:VEVENT") == len(sessions)
     assert names["fit/schedule.fit"][8:12] == b".FIT"
+
+
+def test_the_intervals_files_can_be_left_out() -> None:
+    plan = generate_plan("beginner", Speed.kmh(4.0), start=START)
+    dated = dated_plan_files(plan, stamp=STAMP, today=dt.date(2026, 1, 1), intervals=False)
+    assert [name for name, _ in dated.files] == ["plan.ics", "fit/schedule.fit"]
+    assert "intervals" not in "\n".join(dated.readme)
+    undated = dated_plan_files(generate_plan("beginner", Speed.kmh(4.0)), intervals=False, schedule=False)
+    assert undated.files == ()
+    assert undated.readme == ("No calendar (plan.ics): it needs a start date (plan --start YYYY-MM-DD).",)
+    every = dated_plan_files(generate_plan("beginner", Speed.kmh(4.0)))
+    assert every.readme[-1] == (
+        "No calendar (plan.ics), watch schedule (fit/schedule.fit) or intervals.icu events (intervals/events.json): "
+        "they need a start date (plan --start YYYY-MM-DD)."
+    )

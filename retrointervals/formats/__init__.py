@@ -360,6 +360,25 @@ FORMATS: dict[str, FormatInfo] = {
             ),
             apps="Garmin and other watches (GARMIN/NEWFILES), Garmin Connect, many training tools",
         ),
+        FormatInfo(
+            name="intervals",
+            title="intervals.icu workout text",
+            extensions=(".txt",),
+            module="retrointervals.formats.intervals",
+            capabilities=Capabilities(
+                direction_via="step cues (BW/FW label first)",
+                incline=True,
+                distance_steps=True,
+                repeats=True,
+                nested_repeats=False,
+                names="no",
+                cues=True,
+                whole_plan=False,
+                exact_speeds=True,
+                lap_steps="kept: 'press lap' after the expected time",
+            ),
+            apps="intervals.icu's workout builder, which syncs planned workouts to Garmin, Zwift and qdomyos-zwift",
+        ),
     )
 }
 

@@ -28,8 +28,9 @@ Reading takes the documented syntax (``- [cue] <duration or distance> [targets]`
 ``1m30``, ``1h2m30s``, ``5'``, ``30"``, ``1'30"``; ``500mtr``, ``2km``, ``1mi``; headers ending in ``Nx``).
 What the model cannot hold (power, heart-rate or relative-pace targets, pace ranges and ramps, cadence, a pace
 without a unit, fractional seconds or metres) is refused under ``Policy.STRICT`` with ``FormatLimitError`` naming
-the line; ``Policy.LOSSY`` reads the closest workout and lists every change (``read_bytes_with_changes``). A step
-without an absolute pace gets ``DEFAULT_SPEED`` under ``LOSSY``: a belt speed is never invented silently.
+the line; ``Policy.LOSSY`` reads the closest workout and lists every change (``decode``), as every format does
+(``formats.ReadOptions``, one ``ChangeLog``). A step without an absolute pace takes the ``ReadOptions.speed`` the
+user gives (a reported change) and is refused without one: a belt speed is never invented.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-from retrointervals._files import check_size, read_bounded, write_atomic
-from retrointervals.errors import FormatError, FormatLimitError, ValidationError
-from retrointervals.formats import Change, Encoded, Policy
+from retrointervals._files import check_size, read_bounded
+from retrointervals.errors import FormatError, ValidationError
+from retrointervals.formats import Change, ChangeLog, Decoded, Encoded, Policy, ReadOptions, write_workout_file
 from retrointervals.formats._conventions import parse_step_label, step_label
 from retrointervals.model import (
     MAX_CUE_LENGTH,
@@ -69,6 +70,7 @@ __all__ = [
     "EVENT_TYPE",
     "EXTENSION",
     "REPEAT_HEADER",
+    "decode",
     "events_json",
     "pace_seconds",
     "read",
@@ -86,7 +88,7 @@ REPEAT_HEADER = "Main set"
 #: The intervals.icu sport of our events. ``Run`` takes absolute pace targets and syncs to watches as a run
 #: workout, as our FIT and ZWO files are; whether ``Walk`` takes paces was not verified.
 EVENT_TYPE = "Run"
-#: The belt speed a ``LOSSY`` read gives a step without an absolute pace: slow enough whichever way one faces.
+#: A slow belt speed, safe whichever way one faces, to pass as ``ReadOptions.speed`` for steps without a pace.
 DEFAULT_SPEED = Speed.kmh(2.0)
 
 _PACE_UNIT = {SpeedUnit.KMH: "/km", SpeedUnit.MPH: "/mi"}
@@ -158,24 +160,11 @@ def _clock(seconds: int) -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
-class _Limits:
-    def __init__(self, policy: Policy) -> None:
-        if not isinstance(policy, Policy):
-            raise TypeError(f"policy must be a Policy, not {policy!r}")
-        self.policy = policy
-        self.changes: list[Change] = []
-
-    def hit(self, where: str, limit: str, what: str) -> None:
-        if self.policy is Policy.STRICT:
-            raise FormatLimitError(where, limit)
-        self.changes.append(Change(where, what))
-
-
 def _is_length_word(word: str) -> bool:
     return bool(word) and (_DURATION.match(word) is not None or _DISTANCE.match(word) is not None)
 
 
-def _safe_cue(cue: str, limits: _Limits, where: str) -> str:
+def _safe_cue(cue: str, limits: ChangeLog, where: str) -> str:
     """The step's own cue as written: spacing as intervals.icu keeps it, no word that reads as a length."""
     words = cue.split()
     if " ".join(words) != cue:
@@ -203,7 +192,7 @@ def _unbracket(cue: str) -> str:
     )
 
 
-def _cue_text(step: Step, limits: _Limits, where: str) -> str:
+def _cue_text(step: Step, limits: ChangeLog, where: str) -> str:
     parts = [step_label(step)]
     if step.hold_handrails:
         parts.append("hold rails")
@@ -224,7 +213,7 @@ def _length_text(length: Duration | Distance) -> str:
     return "".join(f"{value}{unit}" for value, unit in ((hours, "h"), (minutes, "m"), (seconds, "s")) if value)
 
 
-def _step_line(step: Step, limits: _Limits, where: str) -> str:
+def _step_line(step: Step, limits: ChangeLog, where: str) -> str:
     seconds = pace_seconds(step.speed)
     if speed_of_pace(seconds, step.speed.unit) != step.speed:
         limits.hit(
@@ -245,7 +234,7 @@ def write_workout(workout: Workout, *, policy: Policy = Policy.STRICT) -> Encode
         FormatLimitError: Under ``Policy.STRICT``: a speed no whole-second pace gives back exactly (above
             19.1 km/h), or a cue with a word that reads as a length or with unusual spacing.
     """
-    limits = _Limits(policy)
+    limits = ChangeLog(policy)
     lines: list[str] = []
     number = 0
     for item in flatten(workout.steps, 1):
@@ -276,18 +265,13 @@ def write(
     """Write a workout as an intervals.icu text file, atomically; refuse to replace a file unless ``overwrite``.
 
     Raises:
-        FormatError: ``document`` is a plan: one text holds one workout (``retrointervals.plan_dates`` gives the
-            texts of a whole plan, and the calendar events that carry them).
+        FormatError: ``document`` is a plan: one text holds one workout (``formats.plan_files(plan, "intervals")``
+            gives one text per session; ``retrointervals.plan_dates.dated_plan_files`` also the calendar events).
     """
-    if isinstance(document, Plan):
-        raise FormatError(
-            "an intervals.icu text holds one workout, not a plan; retrointervals.plan_dates.dated_plan_files(plan) "
-            "gives one text per session (intervals/week01-session1.txt, ...) and intervals/events.json",
-            str(path),
-        )
-    encoded = write_workout(document, policy=policy)
-    write_atomic(path, encoded.data, overwrite=overwrite)
-    return encoded.changes
+    policy = Policy.of(policy)
+    return write_workout_file(
+        document, path, lambda workout: write_workout(workout, policy=policy), "intervals", overwrite=overwrite
+    )
 
 
 def events_json(plan: Plan, *, policy: Policy = Policy.STRICT) -> bytes:
@@ -323,22 +307,13 @@ def events_json(plan: Plan, *, policy: Policy = Policy.STRICT) -> bytes:
 
 
 class _Reader:
-    def __init__(self, source: str, policy: Policy) -> None:
-        if not isinstance(policy, Policy):
-            raise TypeError(f"policy must be a Policy, not {policy!r}")
+    def __init__(self, source: str, options: ReadOptions) -> None:
         self.source = source
-        self.policy = policy
-        self.changes: list[Change] = []
+        self.options = options
+        self.log = ChangeLog(options.policy)
 
     def where(self, number: int) -> str:
         return f"{self.source}, line {number}" if self.source else f"line {number}"
-
-    def lose(self, where: str, limit: str, what: str) -> None:
-        if self.policy is Policy.STRICT:
-            raise FormatLimitError(
-                where, limit, hint="read with the lossy policy to get the closest workout and the list of changes"
-            )
-        self.changes.append(Change(where, f"{limit}: {what}"))
 
     def workout(self, text: str) -> Workout:
         items: list[Step | Repeat] = []
@@ -353,7 +328,7 @@ class _Reader:
             if block is None:
                 return
             if not block:
-                self.lose(self.where(header_line), "the repeat has no steps below it", "ignored the header")
+                self.log.hit(self.where(header_line), "the repeat has no steps below it", "ignored the header")
             elif count == 1:
                 items.extend(block)
             else:
@@ -391,10 +366,10 @@ class _Reader:
 
     def repeat_count(self, count: int, where: str) -> int:
         if count < 1:
-            self.lose(where, f"a repeat is done at least once, not {count} times", "read as one pass")
+            self.log.hit(where, f"a repeat is done at least once, not {count} times", "read as one pass")
             return 1
         if count > MAX_REPEAT_COUNT:
-            self.lose(
+            self.log.hit(
                 where,
                 f"the model repeats at most {MAX_REPEAT_COUNT} times, not {count}",
                 f"read as {MAX_REPEAT_COUNT} repetitions",
@@ -414,9 +389,11 @@ class _Reader:
         speed, rest = self.speed(rest, where)
         leftover = _PRESS_LAP.sub(" ", rest).split()
         if leftover:
-            self.lose(where, f"the model holds a belt speed only, not {' '.join(leftover)!r}", "ignored it")
+            self.log.hit(where, f"the model holds a belt speed only, not {' '.join(leftover)!r}", "ignored it")
         if until_lap and isinstance(length, Distance):
-            self.lose(where, "a step that ends on the lap button needs a time, not a distance", "ignored 'press lap'")
+            self.log.hit(
+                where, "a step that ends on the lap button needs a time, not a distance", "ignored 'press lap'"
+            )
             until_lap = False
         ours = _OUR_CUE.match(cue)
         direction, rails, incline, stopped = Direction.FORWARD, False, Incline.flat(), False
@@ -427,7 +404,7 @@ class _Reader:
             rails = ours.group("rails") is not None
             stopped = ours.group("stopped") is not None
             if stopped and not until_lap:
-                self.lose(where, "a step with the belt stopped ends on the lap button", "read with the belt running")
+                self.log.hit(where, "a step with the belt stopped ends on the lap button", "read with the belt running")
                 stopped = False
             try:
                 incline = Incline.percent(float(ours.group("incline") or 0))
@@ -435,10 +412,12 @@ class _Reader:
                 raise FormatError(str(error), where) from None
             cue = _unbracket(ours.group("cue") or "")
         if _NOT_TEXT.search(cue):
-            self.lose(where, "the cue holds control characters or non-characters", "replaced them with spaces")
+            self.log.hit(where, "the cue holds control characters or non-characters", "replaced them with spaces")
             cue = _NOT_TEXT.sub(" ", cue).strip()
         if len(cue) > MAX_CUE_LENGTH:
-            self.lose(where, f"the model's cues hold at most {MAX_CUE_LENGTH} characters, not {len(cue)}", "shortened")
+            self.log.hit(
+                where, f"the model's cues hold at most {MAX_CUE_LENGTH} characters, not {len(cue)}", "shortened"
+            )
             cue = cue[: MAX_CUE_LENGTH - 1].rstrip() + "\u2026"
         try:
             return Step(
@@ -477,7 +456,7 @@ class _Reader:
         words = "seconds" if unit == "s" else "metres"
         whole = min(max(math.floor(exact + Fraction(1, 2)), 1), limit)
         if whole != exact:
-            self.lose(
+            self.log.hit(
                 where,
                 f"step lengths are whole {words} from 1 to {limit}, not {float(exact):g} {unit}",
                 f"used {whole} {unit}",
@@ -488,17 +467,24 @@ class _Reader:
         pace = _PACE.search(rest)
         if pace is None:
             target = rest.strip() or "no target"
-            self.lose(
+            if self.options.speed is None:
+                raise FormatError(
+                    f"the step has {target!r} and no absolute pace (such as 30:00/km Pace), and a treadmill step "
+                    "needs a belt speed",
+                    where,
+                    needs="speed",
+                )
+            self.log.hit(
                 where,
                 f"the model needs an absolute pace (such as 30:00/km Pace) for the belt speed, not {target!r}",
-                f"used {DEFAULT_SPEED}",
+                f"used the given speed {self.options.speed}",
             )
-            return DEFAULT_SPEED, ""  # its words are all named in that one change
+            return self.options.speed, ""  # its words are all named in that one change
         remaining = rest[: pace.start()] + " " + rest[pace.end() :]
         unit_a, unit_b = (pace.group("ua") or "").lower(), (pace.group("ub") or "").lower()
         unit_text = unit_a or unit_b
         if not unit_text:
-            self.lose(
+            self.log.hit(
                 where,
                 "the pace has no unit (intervals.icu then uses the sport's default from your settings)",
                 "read it per km",
@@ -511,7 +497,7 @@ class _Reader:
             values.append(self.pace_speed(pace.group("b"), unit_b or unit_text, where))
         kmh = sum(values, Fraction(0)) / len(values)
         if pace.group("ramp") or len(values) > 1:
-            self.lose(
+            self.log.hit(
                 where,
                 f"the model holds one belt speed, not a pace {'ramp' if pace.group('ramp') else 'range'}",
                 "used the speed halfway between its ends",
@@ -524,13 +510,13 @@ class _Reader:
         if len(values) == 1 and unit_text in ("/km", "/mi"):
             seconds = self.pace_clock(pace.group("a"), where)
             if pace_seconds(speed) != seconds:
-                self.lose(
+                self.log.hit(
                     where,
                     f"the pace {pace.group('a')}{unit_text} is no 0.1 step of {unit.value}",
                     f"used the nearest speed, {speed}",
                 )
         elif len(values) == 1 and speed.exact_kmh != kmh:
-            self.lose(
+            self.log.hit(
                 where, f"the pace {pace.group(0)!r} is no 0.1 step of {unit.value}", f"used the nearest speed, {speed}"
             )
         return speed, remaining
@@ -549,17 +535,16 @@ class _Reader:
         return _PACE_METRES[unit_text] * Fraction(36, 10) / self.pace_clock(text, where)
 
 
-def read_bytes_with_changes(
-    data: bytes, source: str = "", *, policy: Policy = Policy.STRICT
-) -> tuple[Workout, tuple[Change, ...]]:
-    """Read intervals.icu workout text, and what had to change to fit the model.
+def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Decoded:
+    """Read intervals.icu workout text (named after ``source``'s file name), with every change the read made.
 
     Our own texts read back with the same timeline under either policy. Texts written for bikes or with relative
-    targets hold what the model cannot: ``STRICT`` refuses with ``FormatLimitError``, ``LOSSY`` reads the closest
-    workout and lists every change (always empty under ``STRICT``).
+    targets hold what the model cannot: ``Policy.STRICT`` refuses with ``FormatLimitError``; ``Policy.LOSSY`` reads
+    the closest workout and lists every change. A step without an absolute pace takes ``options.speed``.
 
     Raises:
-        FormatError: The bytes are not UTF-8 text, hold no step, or a step has no duration or distance.
+        FormatError: The bytes are not UTF-8 text, hold no step, a step has no duration or distance, or a step has
+            no absolute pace and ``options.speed`` is None (``needs == "speed"``).
         FormatLimitError: Under ``STRICT``, something the model cannot hold; the message names the line.
     """
     check_size(data, source or "input")
@@ -567,22 +552,34 @@ def read_bytes_with_changes(
         text = bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FormatError(f"not UTF-8 text (byte {error.start})", source) from None
-    reader = _Reader(source, policy)
-    return reader.workout(text.replace("\r\n", "\n").replace("\r", "\n")), tuple(reader.changes)
+    reader = _Reader(source, options or ReadOptions())
+    workout = reader.workout(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return Decoded(workout, tuple(reader.log.changes))
 
 
-def read_bytes(data: bytes, source: str = "", *, policy: Policy = Policy.STRICT) -> Workout:
-    """Read intervals.icu workout text (see ``read_bytes_with_changes``)."""
-    return read_bytes_with_changes(data, source, policy=policy)[0]
+def read_bytes(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Workout:
+    """Read intervals.icu workout text (see ``decode``, which also gives the changes)."""
+    workout = decode(data, source, options=options).document
+    assert isinstance(workout, Workout)  # noqa: S101 - a text is one workout
+    return workout
+
+
+def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Workout:
+    """Read an intervals.icu text file (at most 16 MiB); see ``decode``."""
+    return read_bytes(read_bounded(path), str(path), options=options)
+
+
+def read_bytes_with_changes(
+    data: bytes, source: str = "", *, options: ReadOptions | None = None
+) -> tuple[Workout, tuple[Change, ...]]:
+    """``decode`` as a ``(workout, changes)`` pair (the older name of the same door)."""
+    decoded = decode(data, source, options=options)
+    assert isinstance(decoded.document, Workout)  # noqa: S101 - a text is one workout
+    return decoded.document, decoded.changes
 
 
 def read_with_changes(
-    path: str | os.PathLike[str], *, policy: Policy = Policy.STRICT
+    path: str | os.PathLike[str], *, options: ReadOptions | None = None
 ) -> tuple[Workout, tuple[Change, ...]]:
-    """Read an intervals.icu text file (at most 16 MiB), and what had to change to fit the model."""
-    return read_bytes_with_changes(read_bounded(path), str(path), policy=policy)
-
-
-def read(path: str | os.PathLike[str], *, policy: Policy = Policy.STRICT) -> Workout:
-    """Read an intervals.icu text file (see ``read_bytes_with_changes``)."""
-    return read_with_changes(path, policy=policy)[0]
+    """Read an intervals.icu text file from ``path`` with its changes, as a ``(workout, changes)`` pair."""
+    return read_bytes_with_changes(read_bounded(path), str(path), options=options)
