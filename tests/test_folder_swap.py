@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -321,7 +322,8 @@ def test_the_cli_on_a_full_disk_or_a_read_only_folder_says_one_line(
     err = capsys.readouterr().err
     assert status == 1
     assert err.count("\n") == 1, err
-    assert err.startswith("retrointervals: error: could not write knee/fit/week01-session")
+    # Files are written by several threads, so which one meets the full disk varies: it is always named, in knee/.
+    assert re.match(r"retrointervals: error: could not write knee/[\w./-]+: ", err), err
     assert reason in err
     assert "retrointervals-new" not in err
     assert "overwrite" not in err
