@@ -3,8 +3,9 @@
 Every number, date, enum value and text goes through ``retrointervals.limits`` (``check_number``,
 ``check_date``, ``check_enum``); ints and booleans are strict (``"600"`` is not a number, ``1`` is not true);
 unknown keys are refused. ``structure`` turns any failure into one ``FormatError`` naming the JSON path
-(``$.levels.beginner.session_cap_s``). The rules file uses it; the native JSON reader and the TCX plan extension
-can register their own hooks on ``make_converter()`` in the same way.
+(``$.levels.beginner.session_cap_s``). The rules file uses it; the native JSON format (``formats.native``)
+registers its own hooks (its words for wrong types, its document classes) on a ``make_converter()`` of its own, and
+the TCX plan extension can do the same.
 """
 
 from __future__ import annotations

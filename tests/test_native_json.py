@@ -280,3 +280,26 @@ def test_files_written_by_the_hand_codec_read_and_write_back_byte_for_byte(name:
 
 def test_the_example_file_writes_back_byte_for_byte() -> None:
     assert native.to_json(native.read(EXAMPLE)).encode("utf-8") == EXAMPLE.read_bytes()
+
+
+def test_a_bad_length_or_a_null_speed_is_named_at_its_field() -> None:
+    document = _document()
+    document["workout"]["steps"][0]["duration_s"] = 1.5
+    assert "$.workout.steps[0].duration_s: Duration.seconds" in _error(document)
+    document = _document()
+    document["workout"]["steps"][0]["speed_kmh"] = None
+    assert "$.workout.steps[0].speed_kmh: expected a number, got null" in _error(document)
+    document = _document()
+    document["workout"]["steps"][0]["steps"] = []
+    assert "$.workout.steps[0].steps: unknown field 'steps'" in _error(document)
+
+
+def test_null_optional_fields_are_as_if_left_out_and_null_required_ones_are_refused() -> None:
+    document = _document()
+    document["workout"]["steps"][0]["cue"] = None
+    native.from_json(json.dumps(document))
+    document["workout"]["name"] = None
+    assert "$.workout.name: expected a string, got null" in _error(document)
+    document = _document()
+    document["workout"]["steps"] = {"0": {}}
+    assert "$.workout.steps: expected an array, got an object" in _error(document)

@@ -6,6 +6,9 @@ and speeds keep the unit they were given in, so writing and reading a workout or
 See ``docs/concepts.md`` for the full field list. Optional fields (descriptions, incline, handrails, cues,
 week labels, weekdays, plan level, forward speed and start date) may be left out when reading; unknown fields,
 missing required fields, wrong types and unknown versions are refused with ``FormatError`` naming the place.
+
+Reading and writing go through cattrs, on the converter of ``retrointervals._structure``: the ``_...Doc`` classes
+below spell the document, and hooks turn them into the model (counting the document budget first) and back.
 """
 
 from __future__ import annotations
