@@ -14,6 +14,8 @@ import functools
 import os
 from typing import TYPE_CHECKING
 
+import attrs
+
 from retrointervals._files import read_bounded
 from retrointervals._json import JSONValue, json_path, load_json
 from retrointervals._structure import make_converter, structure
@@ -27,7 +29,8 @@ if TYPE_CHECKING:
 
     from retrointervals.adaptation import RuntimeRules
 
-__all__ = ["check_runtime", "read_rules", "rules_from_json"]
+
+__all__ = ["check_runtime", "read_rules", "rules_from_json", "runtime_from_json"]
 
 # Settings a file cannot change: the levels are set one by one, each level's name and week table are fixed.
 # "runtime" belongs to the adaptation rules and is checked on its own.
@@ -73,12 +76,27 @@ def rules_from_json(text: str | bytes, source: str = "", base: ProgressionRules 
     return structure(converter, merged, ProgressionRules, where)
 
 
+def runtime_from_json(text: str | bytes, source: str = "") -> RuntimeRules:
+    """The ``"runtime"`` object of a rules JSON text over ``DEFAULT_RUNTIME_RULES`` (``{}`` when there is none).
+
+    Read like the rest of the file: bounded, strict JSON, errors naming the JSON path; other keys are not checked.
+    """
+    data = load_json(text, source, _MAX_RULES_VALUES, "a rules file may hold")
+    if not isinstance(data, dict):
+        raise FormatError("expected a JSON object of rule settings", f"{source}: $" if source else "$")
+    return check_runtime(data.get("runtime", {}), f"{source}: " if source else "")
+
+
 def check_runtime(runtime: JSONValue, where: str = "") -> RuntimeRules:
     """The ``"runtime"`` object of a rules file over ``DEFAULT_RUNTIME_RULES``; errors name ``$.runtime...``."""
     from retrointervals.adaptation import DEFAULT_RUNTIME_RULES, RuntimeRules  # noqa: PLC0415 - a heavy import
 
     if not isinstance(runtime, dict):
         raise FormatError("expected an object of runtime settings", f"{where}$.runtime")
+    known = {field.name for field in attrs.fields(RuntimeRules)}
+    unknown = sorted(key for key in runtime if key not in known)
+    if unknown:
+        raise FormatError(f"unknown runtime setting {echo(unknown[0])}", where + json_path("$.runtime", unknown[0]))
     converter = _converter()
     merged = {**converter.unstructure(DEFAULT_RUNTIME_RULES), **runtime}
     return structure(converter, merged, RuntimeRules, where, path="$.runtime")

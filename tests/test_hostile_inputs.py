@@ -300,3 +300,18 @@ def test_check_rules_accepts_a_runtime_section_and_names_a_bad_value(
 def test_runtime_sections_with_any_values_give_rules_or_a_format_error(runtime: dict[str, object]) -> None:
     with contextlib.suppress(FormatError):
         rules_from_json(json.dumps({"runtime": runtime}), "r.json")
+
+
+def test_adapt_reads_the_runtime_section_through_the_same_checks() -> None:
+    from retrointervals.adaptation import runtime_rules_from_json  # noqa: PLC0415
+
+    assert runtime_rules_from_json('{"runtime": {"weekly_pain_rise": 2}}').weekly_pain_rise == 2.0
+    for text, place in [
+        ('{"runtime": {"weekly_pain_rise": "1"}}', "r.json: $.runtime.weekly_pain_rise"),
+        ('{"runtime": {"weekly_pain_rise": 1e300}}', "r.json: $.runtime.weekly_pain_rise"),
+        ('{"runtime": {"rpe_limit": 9}}', "r.json: $.runtime.rpe_limit: unknown runtime setting 'rpe_limit'"),
+        ('{"runtime": {"pain_green_max": 2}, "runtime": {}}', "appears twice"),
+    ]:
+        with pytest.raises(FormatError) as caught:
+            runtime_rules_from_json(text, "r.json")
+        assert place in str(caught.value)
