@@ -2,7 +2,9 @@
 
 The file is read with the same size bound and strict JSON parsing as every other input. Its object holds any
 ``ProgressionRules`` field by name and, under ``"levels"``, any ``LevelRules`` field per level name; pairs are
-arrays. The file is structured with cattrs (``retrointervals._structure``): numbers go through
+arrays. A ``"runtime"`` object holds the numbers of the adaptation rules (``adaptation.RuntimeRules``, read by
+``adapt``); it is checked here the same way, so that ``check --rules`` accepts the whole file ``adapt`` reads.
+The file is structured with cattrs (``retrointervals._structure``): numbers go through
 ``limits.check_number``, whole numbers and booleans are strict, and errors name the JSON path.
 """
 
@@ -11,6 +13,8 @@ from __future__ import annotations
 import functools
 import os
 from typing import TYPE_CHECKING
+
+import attrs
 
 from retrointervals._files import read_bounded
 from retrointervals._json import JSONValue, json_path, load_json
@@ -23,10 +27,14 @@ from retrointervals.plans.levels import DEFAULT_RULES, ProgressionRules
 if TYPE_CHECKING:
     import cattrs
 
-__all__ = ["read_rules", "rules_from_json"]
+    from retrointervals.adaptation import RuntimeRules
+
+
+__all__ = ["check_runtime", "read_rules", "rules_from_json", "runtime_from_json"]
 
 # Settings a file cannot change: the levels are set one by one, each level's name and week table are fixed.
-_FIXED_AT_TOP = frozenset({"levels"})
+# "runtime" belongs to the adaptation rules and is checked on its own.
+_FIXED_AT_TOP = frozenset({"levels", "runtime"})
 _FIXED_IN_LEVEL = frozenset({"level", "table"})
 #: A rules file sets a few dozen values; this bounds what the parser may build.
 _MAX_RULES_VALUES = 10_000
@@ -46,6 +54,9 @@ def rules_from_json(text: str | bytes, source: str = "", base: ProgressionRules 
     converter = _converter()
     merged = converter.unstructure(base)
     for key, value in data.items():
+        if key == "runtime":
+            check_runtime(value, where)
+            continue
         if key != "levels":
             _set(merged, key, value, where=where, path="$", fixed=_FIXED_AT_TOP)
             continue
@@ -63,6 +74,32 @@ def rules_from_json(text: str | bytes, source: str = "", base: ProgressionRules 
                     merged["levels"][name], setting, given, where=where, path=path, fixed=frozenset({"level", "table"})
                 )
     return structure(converter, merged, ProgressionRules, where)
+
+
+def runtime_from_json(text: str | bytes, source: str = "") -> RuntimeRules:
+    """The ``"runtime"`` object of a rules JSON text over ``DEFAULT_RUNTIME_RULES`` (``{}`` when there is none).
+
+    Read like the rest of the file: bounded, strict JSON, errors naming the JSON path; other keys are not checked.
+    """
+    data = load_json(text, source, _MAX_RULES_VALUES, "a rules file may hold")
+    if not isinstance(data, dict):
+        raise FormatError("expected a JSON object of rule settings", f"{source}: $" if source else "$")
+    return check_runtime(data.get("runtime", {}), f"{source}: " if source else "")
+
+
+def check_runtime(runtime: JSONValue, where: str = "") -> RuntimeRules:
+    """The ``"runtime"`` object of a rules file over ``DEFAULT_RUNTIME_RULES``; errors name ``$.runtime...``."""
+    from retrointervals.adaptation import DEFAULT_RUNTIME_RULES, RuntimeRules  # noqa: PLC0415 - a heavy import
+
+    if not isinstance(runtime, dict):
+        raise FormatError("expected an object of runtime settings", f"{where}$.runtime")
+    known = {field.name for field in attrs.fields(RuntimeRules)}
+    unknown = sorted(key for key in runtime if key not in known)
+    if unknown:
+        raise FormatError(f"unknown runtime setting {echo(unknown[0])}", where + json_path("$.runtime", unknown[0]))
+    converter = _converter()
+    merged = {**converter.unstructure(DEFAULT_RUNTIME_RULES), **runtime}
+    return structure(converter, merged, RuntimeRules, where, path="$.runtime")
 
 
 def _set(

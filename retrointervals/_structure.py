@@ -3,8 +3,9 @@
 Every number, date, enum value and text goes through ``retrointervals.limits`` (``check_number``,
 ``check_date``, ``check_enum``); ints and booleans are strict (``"600"`` is not a number, ``1`` is not true);
 unknown keys are refused. ``structure`` turns any failure into one ``FormatError`` naming the JSON path
-(``$.levels.beginner.session_cap_s``). The rules file uses it; the native JSON reader and the TCX plan extension
-can register their own hooks on ``make_converter()`` in the same way.
+(``$.levels.beginner.session_cap_s``). The rules file uses it; the native JSON format (``formats.native``)
+registers its own hooks (its words for wrong types, its document classes) on a ``make_converter()`` of its own, and
+the TCX plan extension can do the same.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ _IDENTIFIER_KEY = re.compile(r"\['([A-Za-z_][A-Za-z0-9_]*)'\]")
 
 def _fraction(value: object, _kind: object) -> Fraction:
     return check_number("value", value)
+
+
+def _float(value: object, _kind: object) -> float:
+    return float(check_number("value", value))
 
 
 def _int(value: object, _kind: object) -> int:
@@ -69,10 +74,11 @@ def _enum_hook(kind: type[enum.Enum]) -> Any:  # noqa: ANN401 - a cattrs hook
 
 
 def make_converter() -> cattrs.Converter:
-    """A converter with the checked hooks for numbers, ints, booleans, texts, dates and enums."""
+    """A converter with the checked hooks for numbers (fractions and floats), ints, booleans, texts, dates, enums."""
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(Fraction, _fraction)
     converter.register_structure_hook(int, _int)
+    converter.register_structure_hook(float, _float)
     converter.register_structure_hook(bool, _bool)
     converter.register_structure_hook(str, _str)
     converter.register_structure_hook(dt.date, _date)
@@ -91,14 +97,14 @@ def _describe(error: BaseException, kind: object) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
-def structure(converter: cattrs.Converter, data: object, kind: type[T], where: str = "") -> T:
-    """``data`` as ``kind``; any problem becomes a ``FormatError`` at its JSON path (the first one found)."""
+def structure(converter: cattrs.Converter, data: object, kind: type[T], where: str = "", path: str = "$") -> T:
+    """``data`` (found at JSON ``path``) as ``kind``; any problem becomes a ``FormatError`` at its JSON path."""
     try:
         return converter.structure(data, kind)
     except BaseValidationError as error:
-        messages = transform_error(error, path="$", format_exception=_describe)
-        problem, _, path = messages[0].rpartition(" @ ") if messages else ("not valid", "", "$")
-        path = _IDENTIFIER_KEY.sub(r".\1", path)
-        raise FormatError(problem, f"{where}{path}") from None
+        messages = transform_error(error, path=path, format_exception=_describe)
+        problem, _, place = messages[0].rpartition(" @ ") if messages else ("not valid", "", path)
+        place = _IDENTIFIER_KEY.sub(r".\1", place)
+        raise FormatError(problem, f"{where}{place}") from None
     except (ValidationError, TypeError, ValueError) as error:  # a class's own validators
-        raise FormatError(str(error), f"{where}$") from None
+        raise FormatError(str(error), f"{where}{path}") from None

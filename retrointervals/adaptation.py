@@ -28,7 +28,7 @@ from fractions import Fraction
 
 import attrs
 
-from retrointervals.errors import FormatError, ValidationError
+from retrointervals.errors import ValidationError
 from retrointervals.model import MAX_WEEKS, Direction, Plan, Repeat, Session, Step, StepKind, Week, Workout
 from retrointervals.plans import DEFAULT_RULES, ProgressionRules, check
 from retrointervals.plans.loads import SessionShape, WeekLoad, progressed
@@ -187,24 +187,9 @@ def runtime_rules_from_json(text: str | bytes, source: str = "") -> RuntimeRules
     Raises:
         FormatError: Not JSON, or an unknown setting or a value of the wrong kind (the message names it).
     """
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise FormatError(f"not valid JSON: {error}", source) from None
-    runtime = data.get("runtime", {}) if isinstance(data, dict) else None
-    if not isinstance(runtime, dict):
-        raise FormatError("expected an object of runtime settings", f"{source}: runtime")
-    assert isinstance(data, dict)  # noqa: S101 - runtime is a dict only when data is
-    changes: dict[str, object] = {}
-    for key, value in runtime.items():
-        current = getattr(DEFAULT_RUNTIME_RULES, key, None) if not key.startswith("_") else None
-        if current is None:
-            raise FormatError(f"unknown runtime setting {key!r}", f"{source}: runtime")
-        kind = type(current)
-        if type(value) is bool or not isinstance(value, int | float) or (kind is int and type(value) is not int):
-            raise FormatError(f"expected a {'whole ' if kind is int else ''}number", f"{source}: runtime.{key}")
-        changes[key] = kind(value)
-    return attrs.evolve(DEFAULT_RUNTIME_RULES, **changes)  # type: ignore[arg-type]  # checked above
+    from retrointervals._rules_file import runtime_from_json  # noqa: PLC0415 - it imports this module
+
+    return runtime_from_json(text, source)
 
 
 def rules_file(text: str | bytes, source: str = "") -> tuple[ProgressionRules, RuntimeRules]:

@@ -270,3 +270,48 @@ def test_check_rules_from_dev_zero_is_one_line(capsys: pytest.CaptureFixture[str
 def test_every_error_here_is_a_project_error() -> None:
     assert issubclass(FormatError, RetroIntervalsError)
     assert issubclass(ValidationError, RetroIntervalsError)
+
+
+def test_check_rules_accepts_a_runtime_section_and_names_a_bad_value(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The one rules file a clinician writes serves both `check --rules` and `adapt --rules`.
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(native.to_json(generate_plan("rehab", Speed.kmh(3.0), weeks=1)), encoding="utf-8")
+    rules_file = tmp_path / "clinic.json"
+    rules_file.write_text('{"volume_ratio": 0.25, "runtime": {"pain_green_max": 2, "weekly_pain_rise": 0.5}}')
+    assert main(["check", str(plan_file), "--rules", str(rules_file)]) == 0
+    assert "follows every progression rule" in capsys.readouterr().out
+    for runtime, place in [
+        ('{"pain_green_max": 2.5}', "$.runtime.pain_green_max"),
+        ('{"weekly_pain_rise": "1"}', "$.runtime.weekly_pain_rise"),
+        ('{"weekly_pain_rise": true}', "$.runtime.weekly_pain_rise"),
+        ('{"no_such_setting": 1}', "$.runtime"),
+        ("[]", "$.runtime"),
+    ]:
+        rules_file.write_text(f'{{"runtime": {runtime}}}')
+        assert main(["check", str(plan_file), "--rules", str(rules_file)]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert f"{rules_file}: {place}" in err
+
+
+@given(st.dictionaries(st.sampled_from(["pain_green_max", "weekly_pain_rise", "gap_stop_days", "x"]), _JSON))
+def test_runtime_sections_with_any_values_give_rules_or_a_format_error(runtime: dict[str, object]) -> None:
+    with contextlib.suppress(FormatError):
+        rules_from_json(json.dumps({"runtime": runtime}), "r.json")
+
+
+def test_adapt_reads_the_runtime_section_through_the_same_checks() -> None:
+    from retrointervals.adaptation import runtime_rules_from_json  # noqa: PLC0415
+
+    assert runtime_rules_from_json('{"runtime": {"weekly_pain_rise": 2}}').weekly_pain_rise == 2.0
+    for text, place in [
+        ('{"runtime": {"weekly_pain_rise": "1"}}', "r.json: $.runtime.weekly_pain_rise"),
+        ('{"runtime": {"weekly_pain_rise": 1e300}}', "r.json: $.runtime.weekly_pain_rise"),
+        ('{"runtime": {"rpe_limit": 9}}', "r.json: $.runtime.rpe_limit: unknown runtime setting 'rpe_limit'"),
+        ('{"runtime": {"pain_green_max": 2}, "runtime": {}}', "appears twice"),
+    ]:
+        with pytest.raises(FormatError) as caught:
+            runtime_rules_from_json(text, "r.json")
+        assert place in str(caught.value)
