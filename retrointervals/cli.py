@@ -130,18 +130,18 @@ def _say_undated(plan: Plan, needs: str = "--start YYYY-MM-DD") -> None:
 
 def _export(arguments: argparse.Namespace) -> int:
     from retrointervals import formats  # noqa: PLC0415
+    from retrointervals._rules_file import read_rules  # noqa: PLC0415
     from retrointervals.errors import FormatError  # noqa: PLC0415
     from retrointervals.export import export_plan  # noqa: PLC0415
     from retrointervals.model import Plan  # noqa: PLC0415
     from retrointervals.plans import DEFAULT_RULES, check  # noqa: PLC0415
-    from retrointervals.plans.levels import rules_from_json  # noqa: PLC0415
 
     document = formats.read(arguments.plan)
     if not isinstance(document, Plan):
         raise FormatError("holds a single workout; export writes the files of a plan", arguments.plan)
     rules = DEFAULT_RULES
     if arguments.rules:
-        rules = rules_from_json(Path(arguments.rules).read_bytes(), arguments.rules)
+        rules = read_rules(arguments.rules)
     if document.level is not None and document.forward_speed is not None:
         violations = check(document, rules=rules)
         for violation in violations:
@@ -469,6 +469,7 @@ def _review_text(review: SessionReview) -> str:
 
 
 def _adapt(arguments: argparse.Namespace) -> int:
+    from retrointervals._files import read_bounded  # noqa: PLC0415
     from retrointervals.adaptation import DEFAULT_RUNTIME_RULES, adapt, rules_file  # noqa: PLC0415
     from retrointervals.export import export_plan  # noqa: PLC0415
     from retrointervals.plans import DEFAULT_RULES  # noqa: PLC0415
@@ -477,7 +478,7 @@ def _adapt(arguments: argparse.Namespace) -> int:
     plan = _load_plan(folder)
     progression, runtime = DEFAULT_RULES, DEFAULT_RUNTIME_RULES
     if arguments.rules:
-        progression, runtime = rules_file(Path(arguments.rules).read_bytes(), arguments.rules)
+        progression, runtime = rules_file(read_bounded(arguments.rules), arguments.rules)
     reviews = _reviews(plan, folder, (), None)
     result = adapt(plan, reviews, arguments.today or _today(), rules=runtime, progression=progression)
     decision = result.decision
