@@ -41,14 +41,14 @@ def read_bounded(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES) -> 
     with Path(path).open("rb") as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise FormatError(f"file is larger than the {limit} bytes (16 MiB) an input file may have", str(path))
+        raise FormatError(f"file is larger than the {limit} bytes an input file may have", str(path))
     return data
 
 
 def check_size(data: bytes | str, source: str, limit: int = MAX_INPUT_BYTES) -> None:
     """Refuse in-memory input larger than ``limit``."""
     if len(data) > limit:
-        raise FormatError(f"input is larger than the {limit} bytes (16 MiB) an input file may have", source)
+        raise FormatError(f"input is larger than the {limit} bytes an input file may have", source)
 
 
 def _umask() -> int:
