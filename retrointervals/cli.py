@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrointervals import __version__
-from retrointervals.errors import FormatError, OutputExistsError, RetroIntervalsError
+from retrointervals.errors import FormatError, OutputExistsError, RetroIntervalsError, ValidationError
 from retrointervals.safety import SAFETY_NOTE
 
 if TYPE_CHECKING:
@@ -66,6 +66,18 @@ def _treadmill(value: str) -> Treadmill:
     return read_treadmill(value)
 
 
+#: The flag of ``plan`` that gives each parameter of ``generate_plan``, for messages.
+_PLAN_FLAGS = {
+    "level": "--level",
+    "forward_speed": "--speed",
+    "treadmill": "--treadmill",
+    "weeks": "--weeks",
+    "sessions_per_week": "--sessions-per-week",
+    "start": "--start",
+    "turn": "--turn",
+}
+
+
 def _plan(arguments: argparse.Namespace) -> int:
     from retrointervals.export import export_plan  # noqa: PLC0415
     from retrointervals.plans import check, generate_plan  # noqa: PLC0415
@@ -75,15 +87,18 @@ def _plan(arguments: argparse.Namespace) -> int:
     # --speed is read in the treadmill's unit (an mph console shows mph) unless --unit says otherwise.
     unit = {"kmh": SpeedUnit.KMH, "mph": SpeedUnit.MPH}.get(arguments.unit or "", treadmill.unit)
     speed = Speed.kmh(arguments.speed) if unit is SpeedUnit.KMH else Speed.mph(arguments.speed)
-    plan = generate_plan(
-        arguments.level,
-        speed,
-        treadmill,
-        weeks=arguments.weeks,
-        sessions_per_week=arguments.sessions_per_week,
-        start=arguments.start,
-        turn=arguments.turn,
-    )
+    try:
+        plan = generate_plan(
+            arguments.level,
+            speed,
+            treadmill,
+            weeks=arguments.weeks,
+            sessions_per_week=arguments.sessions_per_week,
+            start=arguments.start,
+            turn=arguments.turn,
+        )
+    except ValidationError as error:  # the generator names its parameters; the command line names its flags
+        raise ValidationError(_PLAN_FLAGS.get(error.field, error.field), error.value, error.problem) from None
     violations = check(plan)
     if violations:  # the generator guarantees none; say so loudly if that ever breaks
         raise RetroIntervalsError(f"internal error: the generated plan breaks {violations[0]}")

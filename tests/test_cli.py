@@ -85,9 +85,9 @@ def test_plan_with_force_formats_and_mph(tmp_path: Path, capsys: pytest.CaptureF
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["plan", "--level", "rehab", "--speed", "9", "--out", "x"], "forward_speed"),
+        (["plan", "--level", "rehab", "--speed", "9", "--out", "x"], "error: --speed: must be"),
         (["plan", "--level", "rehab", "--speed", "3", "--treadmill", "walking-pad", "--out", "x"], "handrails"),
-        (["plan", "--level", "rehab", "--speed", "3", "--weeks", "40", "--out", "x"], "weeks"),
+        (["plan", "--level", "rehab", "--speed", "3", "--weeks", "40", "--out", "x"], "error: --weeks: must"),
         (["show", "missing.json"], "No such file or directory"),
         (["show", "notes.docx"], "unknown file extension"),
         (["check", EXAMPLE], "single workout"),
