@@ -45,11 +45,11 @@ from retrointervals._files import check_size, read_bounded, write_atomic
 from retrointervals.errors import FormatError, FormatLimitError, ValidationError
 from retrointervals.formats import Change, Encoded, Policy
 from retrointervals.formats._conventions import parse_step_label, step_label
+from retrointervals.limits import MAX_TEXT_LINES, MAX_WORKOUT_SEGMENTS, DocumentBudget
 from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
-    MAX_SEGMENTS,
     MAX_STEP_METRES,
     MAX_STEP_SECONDS,
     Direction,
@@ -347,6 +347,12 @@ class _Reader:
         header_line = 0
         kind = StepKind.ACTIVE
         segments = 0
+        budget = DocumentBudget()
+        if text.count("\n") >= MAX_TEXT_LINES:  # refused before splitting it into lines
+            raise FormatError(
+                f"the text has more than {MAX_TEXT_LINES} lines (MAX_TEXT_LINES; see limits.md)",
+                self.where(MAX_TEXT_LINES),
+            )
 
         def close() -> None:
             nonlocal block
@@ -368,16 +374,22 @@ class _Reader:
             if line.startswith("-"):
                 step = self.step(line[1:].strip(), kind, self.where(number))
                 (block if block is not None else items).append(step)
-                # Count walked segments as they come, so that a huge text is refused before it is all built.
+                # Count steps and walked segments as they come, so that a huge text is refused before it is built.
+                budget.spend(self.where(number), steps=1)
                 segments += count if block is not None else 1
-                if segments > MAX_SEGMENTS:
-                    raise FormatError(f"the workout expands to more than {MAX_SEGMENTS} segments", self.where(number))
+                if segments > MAX_WORKOUT_SEGMENTS:
+                    raise FormatError(
+                        f"the workout expands to more than {MAX_WORKOUT_SEGMENTS} segments (MAX_WORKOUT_SEGMENTS; "
+                        "see limits.md)",
+                        self.where(number),
+                    )
                 continue
             close()
             header = _HEADER_REPEAT.match(line)
             title = header.group("title") if header else line
             kind = _SECTION_KINDS.get(title.strip().lower().rstrip(":"), StepKind.ACTIVE)
             if header:
+                budget.spend(self.where(number), steps=1)  # a repeat counts as a step as written
                 block, header_line = [], number
                 count = self.repeat_count(int(header.group("count")), self.where(number))
         close()

@@ -25,11 +25,11 @@ from retrointervals.formats._fit_profile import (
 from retrointervals.formats._shared import clean_text, step_from_text
 from retrointervals.formats.fit._decode import Message, Messages
 from retrointervals.formats.fit._shared import DEFAULT_LENGTH, DISTANCE, LAP, PRODUCT_ID, SPEED, TIME, own_speed
+from retrointervals.limits import MAX_DOCUMENT_STEPS
 from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
-    MAX_SEGMENTS,
     MAX_STEP_METRES,
     MAX_STEP_SECONDS,
     Repeat,
@@ -138,8 +138,11 @@ class Builder:
             raise FormatError("more than one workout message", self.at(messages.workouts[1].offset))
         if not messages.steps:
             raise FormatError("the workout has no steps (no workout_step message)", self.source)
-        if len(messages.steps) > MAX_SEGMENTS:
-            raise FormatError(f"the workout has more than {MAX_SEGMENTS} steps", self.at(messages.steps[0].offset))
+        if len(messages.steps) > MAX_DOCUMENT_STEPS:  # decode_messages stops there already
+            raise FormatError(
+                f"the workout has more than {MAX_DOCUMENT_STEPS} steps (MAX_DOCUMENT_STEPS; see limits.md)",
+                self.at(messages.steps[0].offset),
+            )
         header = messages.workouts[0]
         where = self.at(header.offset, "workout")
         sport = _int(header.fields, WorkoutField.SPORT)
