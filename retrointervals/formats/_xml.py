@@ -25,7 +25,7 @@ from lxml import etree
 from retrointervals._files import check_size
 from retrointervals.errors import FormatError, Place, ValidationError
 from retrointervals.formats import ChangeLog, ReadOptions
-from retrointervals.limits import MAX_FILE_NUMBER, MAX_NUMBER_CHARACTERS
+from retrointervals.limits import MAX_FILE_NUMBER, MAX_NUMBER_CHARACTERS, echo
 from retrointervals.units import MAX_INCLINE_PCT, MIN_INCLINE_PCT, Incline, Rounding
 
 __all__ = [
@@ -330,10 +330,10 @@ def _parsed_number(text: str) -> Fraction | str:
     if len(stripped) > MAX_NUMBER_CHARACTERS:
         return f"has {len(stripped)} characters, more than any workout number"
     if not _NUMBER.match(text):
-        return f"must be a number, not {text!r}"
+        return f"must be a number, not {echo(text)}"
     value = Fraction(stripped)
     if abs(value) > MAX_FILE_NUMBER:  # far beyond any workout value; keeps giant numbers out of the model
-        return f"is out of range: {stripped!r}"
+        return f"is out of range: {echo(stripped)}"
     return value
 
 

@@ -45,7 +45,7 @@ from retrointervals._files import check_size, read_bounded, write_atomic
 from retrointervals.errors import FormatError, FormatLimitError, ValidationError
 from retrointervals.formats import Change, Encoded, Policy
 from retrointervals.formats._conventions import parse_step_label, step_label
-from retrointervals.limits import MAX_TEXT_LINES, MAX_WORKOUT_SEGMENTS, DocumentBudget
+from retrointervals.limits import MAX_TEXT_LINES, MAX_WORKOUT_SEGMENTS, DocumentBudget, echo
 from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
@@ -426,7 +426,7 @@ class _Reader:
         speed, rest = self.speed(rest, where)
         leftover = _PRESS_LAP.sub(" ", rest).split()
         if leftover:
-            self.lose(where, f"the model holds a belt speed only, not {' '.join(leftover)!r}", "ignored it")
+            self.lose(where, f"the model holds a belt speed only, not {echo(' '.join(leftover))}", "ignored it")
         if until_lap and isinstance(length, Distance):
             self.lose(where, "a step that ends on the lap button needs a time, not a distance", "ignored 'press lap'")
             until_lap = False
@@ -502,7 +502,7 @@ class _Reader:
             target = rest.strip() or "no target"
             self.lose(
                 where,
-                f"the model needs an absolute pace (such as 30:00/km Pace) for the belt speed, not {target!r}",
+                f"the model needs an absolute pace (such as 30:00/km Pace) for the belt speed, not {echo(target)}",
                 f"used {DEFAULT_SPEED}",
             )
             return DEFAULT_SPEED, ""  # its words are all named in that one change
@@ -517,7 +517,7 @@ class _Reader:
             )
             unit_text = "/km"
         if unit_text not in _PACE_METRES or (unit_b and unit_b not in _PACE_METRES):
-            raise FormatError(f"unknown pace unit {unit_text!r}; known: {', '.join(_PACE_METRES)}", where)
+            raise FormatError(f"unknown pace unit {echo(unit_text)}; known: {', '.join(_PACE_METRES)}", where)
         values = [self.pace_speed(pace.group("a"), unit_a or unit_text, where)]
         if pace.group("b"):
             values.append(self.pace_speed(pace.group("b"), unit_b or unit_text, where))
@@ -532,7 +532,7 @@ class _Reader:
         try:
             speed = Speed.of(kmh / unit.in_kmh, unit, Rounding.NEAREST)
         except ValidationError:
-            raise FormatError(f"the pace {pace.group(0)!r} is outside the model's 0.1 to 30 km/h", where) from None
+            raise FormatError(f"the pace {echo(pace.group(0))} is outside the model's 0.1 to 30 km/h", where) from None
         if len(values) == 1 and unit_text in ("/km", "/mi"):
             seconds = self.pace_clock(pace.group("a"), where)
             if pace_seconds(speed) != seconds:
@@ -543,14 +543,16 @@ class _Reader:
                 )
         elif len(values) == 1 and speed.exact_kmh != kmh:
             self.lose(
-                where, f"the pace {pace.group(0)!r} is no 0.1 step of {unit.value}", f"used the nearest speed, {speed}"
+                where,
+                f"the pace {echo(pace.group(0))} is no 0.1 step of {unit.value}",
+                f"used the nearest speed, {speed}",
             )
         return speed, remaining
 
     def pace_clock(self, text: str, where: str) -> int:
         minutes, seconds = (int(part) for part in text.split(":"))
         if seconds >= 60:
-            raise FormatError(f"the pace {text!r} has {seconds} seconds; seconds must be below 60", where)
+            raise FormatError(f"the pace {echo(text)} has {seconds} seconds; seconds must be below 60", where)
         total = minutes * 60 + seconds
         if total == 0:
             raise FormatError("a pace of 0:00 is no speed", where)

@@ -70,7 +70,7 @@ from retrointervals.formats._xml import (
     plain_text,
     serialize,
 )
-from retrointervals.limits import MAX_WORKOUT_SEGMENTS, QZ_ELEMENTS_PER_ROW
+from retrointervals.limits import MAX_WORKOUT_SEGMENTS, QZ_ELEMENTS_PER_ROW, echo
 from retrointervals.model import (
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
@@ -376,10 +376,10 @@ class _Reader(ElementReader):
             return Duration(_DEFAULT_LAP_SECONDS)
         clock = _CLOCK.match(text)
         if clock is None:
-            raise FormatError(f"duration must be HH:MM:SS, not {text!r}", where)
+            raise FormatError(f"duration must be HH:MM:SS, not {echo(text)}", where)
         hours, minutes, seconds = (int(part) for part in clock.groups())
         if minutes > 59 or seconds > 59:
-            raise FormatError(f"duration must be HH:MM:SS, not {text!r}", where)
+            raise FormatError(f"duration must be HH:MM:SS, not {echo(text)}", where)
         total = hours * 3600 + minutes * 60 + seconds
         if total == 0:
             raise FormatError("the row lasts 00:00:00", where)

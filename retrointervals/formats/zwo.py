@@ -79,7 +79,7 @@ from retrointervals.formats._xml import (
     plain_text,
     serialize,
 )
-from retrointervals.limits import MAX_NUMBER_CHARACTERS, MAX_WORKOUT_SEGMENTS, ZWO_ELEMENTS_PER_BLOCK
+from retrointervals.limits import MAX_NUMBER_CHARACTERS, MAX_WORKOUT_SEGMENTS, ZWO_ELEMENTS_PER_BLOCK, echo
 from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
@@ -442,7 +442,7 @@ class _Reader(ElementReader):
             element = first_child(root, "thresholdsecperkm", ignore_case=True)
             value = number(threshold, "thresholdSecPerKm", self.where(element if element is not None else root))
             if value <= 0:
-                raise FormatError(f"thresholdSecPerKm must be above 0, not {threshold!r}", self.where(root))
+                raise FormatError(f"thresholdSecPerKm must be above 0, not {echo(threshold)}", self.where(root))
             self.threshold = value
         self.check_sport(root, body)
         self.by_distance = self.durations(root, body)
@@ -499,7 +499,8 @@ class _Reader(ElementReader):
             return
         if sport:
             raise FormatError(
-                f"this is a {sport} workout (sportType {sport!r}); only run workouts can become treadmill walks",
+                f"this is a {sport if len(sport) <= MAX_NUMBER_CHARACTERS else 'non-run'} workout (sportType "
+                f"{echo(sport)}); only run workouts can become treadmill walks",
                 self.where(root),
             )
         paced = any("pace" in attributes(block) for block in children(body))
@@ -618,10 +619,11 @@ class _Reader(ElementReader):
         exact = self.number(fields[key], key, element)
         value = Fraction(int(exact))
         if value <= 0:
-            raise FormatError(f"{key} must be at least 1, not {fields[key]!r}", self.where(element))
+            raise FormatError(f"{key} must be at least 1, not {echo(fields[key])}", self.where(element))
         if value != exact:  # Zwift truncates durations to whole units; so do we, and say so
             unit = "metres" if self.by_distance else "seconds"
-            self.log.hit(self.where(element), f"block lengths are whole {unit}", f"{key} {fields[key]} cut to {value}")
+            cut = f"{key} {fields[key].strip()} cut to {value}"
+            self.log.hit(self.where(element), f"block lengths are whole {unit}", cut)
         return value
 
     def block_kmh(

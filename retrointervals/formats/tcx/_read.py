@@ -44,6 +44,7 @@ from retrointervals.limits import (
     DocumentBudget,
     check_date,
     check_enum,
+    echo,
 )
 from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
@@ -251,7 +252,7 @@ class _Reader(ElementReader):
             raise FormatError(f"missing <{what}>", self.where(parent))
         value = self.number(element.text or "", what, element)
         if value.denominator != 1:
-            raise FormatError(f"{what} must be a whole number, not {element.text!r}", self.where(element))
+            raise FormatError(f"{what} must be a whole number, not {echo(element.text)}", self.where(element))
         return int(value)
 
     def item(self, element: etree._Element, section: _Section) -> list[Step | Repeat]:
@@ -270,7 +271,7 @@ class _Reader(ElementReader):
             with self.building(element):
                 return [Repeat(count, items)]
         if kind != "Step_t":
-            raise FormatError(f"unknown step type {kind!r}", self.where(element))
+            raise FormatError(f"unknown step type {echo(kind)}", self.where(element))
         return [self.known_step(element, section)]
 
     def known_step(self, element: etree._Element, section: _Section) -> Step:
@@ -334,7 +335,7 @@ class _Reader(ElementReader):
                 f"used {DEFAULT_LENGTH} as its expected time",
             )
             return DEFAULT_LENGTH, True
-        ends = _ENDS.get(kind, f"by {kind!r}")
+        ends = _ENDS.get(kind, f"by {echo(kind)}")
         self.log.hit(
             where, f"{shown} ends {ends}; the model ends a step after a time or a distance", f"used {DEFAULT_LENGTH}"
         )
@@ -356,7 +357,7 @@ class _Reader(ElementReader):
                 "None_t": "an open target",
                 "HeartRate_t": "a heart-rate target",
                 "Cadence_t": "a cadence target",
-            }.get(kind, f"a {kind!r} target")
+            }.get(kind, f"a {echo(kind)} target")
             if kind == "Speed_t" and zone is not None:
                 zone_kind = _xsi_type(zone)
                 low = first_child(zone, "LowInMetersPerSecond")
@@ -420,7 +421,8 @@ class _Reader(ElementReader):
                 reference = session_fields.get("workout", "")
                 if reference not in by_name:
                     raise FormatError(
-                        f"the plan names a workout {reference!r} the file does not hold", self.where(session_element)
+                        f"the plan names a workout {echo(reference)} the file does not hold",
+                        self.where(session_element),
                     )
                 weekday = session_fields.get("weekday")
                 with self.building(session_element):
