@@ -25,7 +25,7 @@ from retrointervals.formats._fit_profile import (
 from retrointervals.formats._shared import clean_text, step_from_text
 from retrointervals.formats.fit._decode import Message, Messages
 from retrointervals.formats.fit._shared import DEFAULT_LENGTH, DISTANCE, LAP, PRODUCT_ID, SPEED, TIME, own_speed
-from retrointervals.limits import MAX_DOCUMENT_STEPS
+from retrointervals.limits import MAX_DOCUMENT_STEPS, MAX_WORKOUT_SEGMENTS
 from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
@@ -183,10 +183,18 @@ class Builder:
     def items(self, steps: list[Message]) -> list[Step | Repeat]:
         """Rebuild the (nested) repeats: each repeat step closes the items that start at or after its target."""
         items: list[tuple[int, Step | Repeat]] = []  # (message_index of the item's first step, item)
+        walked = 0
         for index, message in enumerate(steps):
             where = self.at(message.offset, f"workout_step {index}")
             duration_type = _int(message.fields, WorkoutStepField.DURATION_TYPE)
             if duration_type not in _REPEATS:
+                walked += 1
+                if walked > MAX_WORKOUT_SEGMENTS:  # each step walks at least once: refuse before building the rest
+                    raise FormatError(
+                        f"the workout expands to more than {MAX_WORKOUT_SEGMENTS} walked segments "
+                        "(MAX_WORKOUT_SEGMENTS; see limits.md)",
+                        where,
+                    )
                 items.append((index, self.step(message.fields, where)))
                 continue
             first = _int(message.fields, WorkoutStepField.DURATION_VALUE)
