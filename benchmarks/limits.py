@@ -161,6 +161,7 @@ def _fit_file(steps: int, *, file_type: int = FileType.WORKOUT, message: int = M
 
 def format_inputs(size: int) -> dict[str, tuple[str, bytes]]:
     """Name -> (kind, bytes) of the hostile inputs to the format readers, each at most about ``size`` bytes."""
+    size -= 64 * 1024  # room for the document around what is repeated
     nested = Workout("W", [Repeat(99, [Repeat(99, [_STEP])])])
     counter = iter(range(10**9))
 

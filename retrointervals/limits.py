@@ -28,6 +28,7 @@ __all__ = [
     "MAX_NUMBER_CHARACTERS",
     "MAX_REPEAT_DEPTH",
     "MAX_TEXT_LINES",
+    "MAX_TEXT_LINE_CHARACTERS",
     "MAX_WORKOUT_SEGMENTS",
     "PLAN_DATE_RANGE",
     "QZ_ELEMENTS_PER_ROW",
@@ -75,6 +76,8 @@ QZ_ELEMENTS_PER_ROW = 5
 TCX_ELEMENTS_PER_STEP = 20
 #: Most lines an intervals.icu text may have: a step, a header or a title, and a blank line for every step. [D]
 MAX_TEXT_LINES = 3 * MAX_DOCUMENT_STEPS
+#: Most characters one line of an intervals.icu text may have (a step's cue, length and pace need a few hundred). [D]
+MAX_TEXT_LINE_CHARACTERS = 10_000
 #: Most messages (definitions and data) a FIT workout file may hold: a definition and a data message per step,
 #: and room for the file's other messages (file id, workout, device info ...). [D]
 MAX_FIT_MESSAGES = 2 * MAX_DOCUMENT_STEPS + 1000

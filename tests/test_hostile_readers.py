@@ -432,6 +432,11 @@ def test_intervals_text_of_many_empty_repeats_is_refused_at_the_document_step_bu
         intervals.read_bytes_with_changes(text.encode(), "headers.txt", policy=Policy.LOSSY)
 
 
+def test_intervals_text_with_a_line_of_millions_of_words_is_refused_before_it_is_split() -> None:
+    with pytest.raises(FormatError, match=r"line 1: the line has more than 10000 characters \(MAX_TEXT_LINE"):
+        intervals.read_bytes(b"- " + b"x " * 1_000_000 + b"1m\n", "words.txt")
+
+
 def test_intervals_text_of_millions_of_lines_is_refused_before_it_is_split() -> None:
     with pytest.raises(FormatError, match="MAX_TEXT_LINES"):
         intervals.read_bytes(b"\n" * (MAX_TEXT_LINES + 1) + b"- 1m 30:00/km Pace\n", "lines.txt")

@@ -45,7 +45,13 @@ from retrointervals._files import check_size, read_bounded, write_atomic
 from retrointervals.errors import FormatError, FormatLimitError, ValidationError
 from retrointervals.formats import Change, Encoded, Policy
 from retrointervals.formats._conventions import parse_step_label, step_label
-from retrointervals.limits import MAX_TEXT_LINES, MAX_WORKOUT_SEGMENTS, DocumentBudget, echo
+from retrointervals.limits import (
+    MAX_TEXT_LINE_CHARACTERS,
+    MAX_TEXT_LINES,
+    MAX_WORKOUT_SEGMENTS,
+    DocumentBudget,
+    echo,
+)
 from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
@@ -367,6 +373,12 @@ class _Reader:
             block = None
 
         for number, raw in enumerate(text.split("\n"), start=1):
+            if len(raw) > MAX_TEXT_LINE_CHARACTERS:  # refused before its words are split
+                raise FormatError(
+                    f"the line has more than {MAX_TEXT_LINE_CHARACTERS} characters (MAX_TEXT_LINE_CHARACTERS; see "
+                    "limits.md)",
+                    self.where(number),
+                )
             line = raw.strip()
             if not line:
                 close()
