@@ -25,7 +25,7 @@ from lxml import etree
 from retrointervals._files import check_size
 from retrointervals.errors import FormatError, Place, ValidationError
 from retrointervals.formats import ChangeLog, ReadOptions
-from retrointervals.limits import MAX_FILE_NUMBER, MAX_NUMBER_CHARACTERS, echo
+from retrointervals.limits import MAX_ECHO_CHARACTERS, MAX_FILE_NUMBER, MAX_NUMBER_CHARACTERS, echo
 from retrointervals.units import MAX_INCLINE_PCT, MIN_INCLINE_PCT, Incline, Rounding
 
 __all__ = [
@@ -189,7 +189,7 @@ def parse(
             root = _parse_tree(data, recover=True)
     except _MalformedError as error:
         found = _LXML_PLACE.search(error.message)
-        message = error.message[: found.start()] if found else error.message
+        message = _cut(error.message[: found.start()] if found else error.message)
         column = int(found.group(2)) if found and error.line else None
         where = Place(source=source, line=error.line or None, column=column)
         raise FormatError(f"not well-formed XML: {message.strip()}", where) from None
@@ -231,6 +231,13 @@ def _parse_tree(data: bytes, *, recover: bool = False) -> etree._Element:
             line, message = serious[0] if serious else (1, "no root element")
             raise _MalformedError(message, line, namespace_only=False)
     return root
+
+
+def _cut(message: str) -> str:
+    """libxml2's message, cut to a readable length (it quotes names from the file, which may be huge)."""
+    message = message.strip()
+    longest = 3 * MAX_ECHO_CHARACTERS
+    return f"{message[:longest]}... ({len(message)} characters)" if len(message) > longest else message
 
 
 def _doctype_line(data: bytes) -> int:

@@ -459,6 +459,12 @@ class _Reader(ElementReader):
         def value(key: str) -> Fraction:
             return number(found.get(key.lower(), ""), key, where)
 
+        def whole(key: str) -> int:
+            exact = value(key)
+            if exact.denominator != 1:  # never cut silently
+                raise FormatError(f"{key} must be a whole number, not {echo(found.get(key.lower()))}", where)
+            return int(exact)
+
         with self.building(element):
             unit = check_enum("Treadmill unit", found.get("unit", ""), SpeedUnit)
             return Treadmill(
@@ -466,10 +472,10 @@ class _Reader(ElementReader):
                 unit=unit,
                 min_speed=Speed.of(value("minSpeed"), unit),
                 max_speed=Speed.of(value("maxSpeed"), unit),
-                speed_increment_tenths=int(value("speedIncrementTenths")),
+                speed_increment_tenths=whole("speedIncrementTenths"),
                 min_incline=Incline.percent(value("minIncline")),
                 max_incline=Incline.percent(value("maxIncline")),
-                incline_increment_tenths=int(value("inclineIncrementTenths")),
+                incline_increment_tenths=whole("inclineIncrementTenths"),
                 handrails=found.get("handrails") != "false",
             )
 
