@@ -38,6 +38,7 @@ from retrointervals.limits import (
     MAX_FIT_MESSAGES,
     MAX_TEXT_LINES,
     MAX_WORKOUT_SEGMENTS,
+    DocumentBudget,
 )
 from retrointervals.model import MAX_WEEKS
 
@@ -448,3 +449,30 @@ def test_a_plan_at_the_document_budget_reads_back_from_tcx() -> None:
     plan = Plan(name="P", weeks=[Week([Session(workout)] * 7)] * 2)
     assert plan.segment_count == 19_404 <= MAX_DOCUMENT_SEGMENTS
     assert tcx.read_bytes(tcx.write_plan(plan, policy=Policy.LOSSY).data) == plan
+
+
+def test_the_document_budget_refuses_the_first_count_past_each_limit_naming_it() -> None:
+    budget = DocumentBudget()
+    budget.spend("a.tcx", steps=MAX_DOCUMENT_STEPS, segments=MAX_DOCUMENT_SEGMENTS)  # at the limits: fine
+    with pytest.raises(FormatError, match=f"a.tcx: the document holds more than {MAX_DOCUMENT_STEPS} steps"):
+        budget.spend("a.tcx", steps=1)
+    with pytest.raises(FormatError, match="MAX_DOCUMENT_SEGMENTS"):
+        DocumentBudget().spend("b.tcx", segments=MAX_DOCUMENT_SEGMENTS + 1)
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "0001-01-01", "2026-02-30", "x" * 5000])
+def test_tcx_scheduled_dates_out_of_range_or_malformed_are_format_errors_with_the_line(date: str) -> None:
+    one = _tcx_workout(Workout("W", [STEP])).replace("</Workout>", f"<ScheduledOn>{date}</ScheduledOn></Workout>")
+    with pytest.raises(FormatError, match=r"line \d+: ScheduledOn: ") as caught:
+        tcx.decode(_tcx_with_workouts([one, one.replace("<Name>W</Name>", "<Name>V</Name>")]), "dates.tcx")
+    assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize("text", ["5" * 5000 + " km", "3 x " + "4" * 5000 + " minutes", "\u00b2 min", "1" * 70 + " s"])
+def test_zwo_quantities_in_free_text_of_thousands_of_digits_are_no_evidence_and_no_crash(text: str) -> None:
+    written = zwo.write_workout(Workout("W", [STEP])).data.decode()
+    data = written.replace("<durationType>time</durationType>", "").replace(
+        "<description></description>", f"<description>{text}</description>"
+    )
+    data = re.sub(r'Duration="60"', 'Duration="' + "9" * 70 + '"', data) if text[-1] == "s" else data
+    _read_both("zwo", data.encode())
