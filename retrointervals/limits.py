@@ -12,17 +12,29 @@ import datetime as dt
 import enum
 import math
 from fractions import Fraction
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from retrointervals.errors import Place
 
 __all__ = [
     "MAX_DOCUMENT_SEGMENTS",
     "MAX_DOCUMENT_STEPS",
     "MAX_ECHO_CHARACTERS",
+    "MAX_FILE_NUMBER",
+    "MAX_FIT_MESSAGES",
     "MAX_INPUT_BYTES",
     "MAX_MAGNITUDE",
+    "MAX_NUMBER_CHARACTERS",
     "MAX_REPEAT_DEPTH",
+    "MAX_TEXT_LINES",
+    "MAX_TEXT_LINE_CHARACTERS",
     "MAX_WORKOUT_SEGMENTS",
     "PLAN_DATE_RANGE",
+    "QZ_ELEMENTS_PER_ROW",
+    "TCX_ELEMENTS_PER_STEP",
+    "ZWO_ELEMENTS_PER_BLOCK",
+    "DocumentBudget",
     "check_date",
     "check_enum",
     "check_number",
@@ -46,6 +58,29 @@ MAX_MAGNITUDE = 10**12
 PLAN_DATE_RANGE = (dt.date(2000, 1, 1), dt.date(2200, 12, 31))
 #: Longest value echoed in an error message; longer ones are cut and their length is given. [D]
 MAX_ECHO_CHARACTERS = 60
+#: Most characters a number in a text or XML file may have (sign, digits, point, exponent), checked before it is
+#: converted: Python refuses integers of over 4,300 digits, and no workout value needs more than a few. [D]
+MAX_NUMBER_CHARACTERS = 64
+#: Largest magnitude of a number read from an XML file, far beyond any workout value and within MAX_MAGNITUDE. [D]
+MAX_FILE_NUMBER = 10**9
+
+# What the readers count before and while parsing. An XML document is refused before it is parsed when it holds
+# more elements (counted by its "<" characters) than its most steps could have; each factor is the most elements
+# one written step (block, row) of the format takes, with its share of the document's own elements.
+#: Elements per ZWO block (a block, its text events). [D]
+ZWO_ELEMENTS_PER_BLOCK = 10
+#: Elements per QZ row (a row, its text events, its share of a repeat). [D]
+QZ_ELEMENTS_PER_ROW = 5
+#: Elements per TCX step (ours have 12: duration, target, speed zone ...), with its workout's share (its name,
+#: notes, creator, its session in the plan extension). [D]
+TCX_ELEMENTS_PER_STEP = 20
+#: Most lines an intervals.icu text may have: a step, a header or a title, and a blank line for every step. [D]
+MAX_TEXT_LINES = 3 * MAX_DOCUMENT_STEPS
+#: Most characters one line of an intervals.icu text may have (a step's cue, length and pace need a few hundred). [D]
+MAX_TEXT_LINE_CHARACTERS = 10_000
+#: Most messages (definitions and data) a FIT workout file may hold: a definition and a data message per step,
+#: and room for the file's other messages (file id, workout, device info ...). [D]
+MAX_FIT_MESSAGES = 2 * MAX_DOCUMENT_STEPS + 1000
 
 # Integers with more digits than this are described, never printed (Python refuses above 4,300 digits).
 _MAX_ECHO_DIGITS = 24
@@ -140,3 +175,37 @@ def check_enum(field: str, value: object, kind: type[E]) -> E:
             return member
     allowed = ", ".join(repr(member.value) for member in kind)
     raise ValidationError(field, value, f"unknown value; expected one of {allowed}")
+
+
+class DocumentBudget:
+    """What a reader has read of one document, against ``MAX_DOCUMENT_STEPS`` and ``MAX_DOCUMENT_SEGMENTS``.
+
+    A reader spends as it parses (steps as written, walked segments of each workout it builds), so that a document
+    beyond the budget is refused as soon as it passes it, not after everything is built.
+    """
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.segments = 0
+
+    def spend(self, where: str | Place, *, steps: int = 0, segments: int = 0) -> None:
+        """Count ``steps`` and ``segments`` more of the document read at ``where``.
+
+        Raises:
+            FormatError: The document now holds more than ``MAX_DOCUMENT_STEPS`` steps or expands to more than
+                ``MAX_DOCUMENT_SEGMENTS`` walked segments; the message names the limit.
+        """
+        from retrointervals.errors import FormatError  # noqa: PLC0415 - errors imports this module
+
+        self.steps += steps
+        self.segments += segments
+        if self.steps > MAX_DOCUMENT_STEPS:
+            raise FormatError(
+                f"the document holds more than {MAX_DOCUMENT_STEPS} steps (MAX_DOCUMENT_STEPS; see limits.md)", where
+            )
+        if self.segments > MAX_DOCUMENT_SEGMENTS:
+            raise FormatError(
+                f"the document expands to more than {MAX_DOCUMENT_SEGMENTS} walked segments "
+                "(MAX_DOCUMENT_SEGMENTS; see limits.md)",
+                where,
+            )

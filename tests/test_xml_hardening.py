@@ -272,9 +272,10 @@ def test_documents_with_more_steps_than_a_workout_holds_are_refused_while_readin
 @pytest.mark.parametrize(
     ("attribute", "words"),
     [
-        ('level="expert"', "level must be one of"),
-        ('start="someday"', r"start must be a date"),
-        ('forwardSpeed="4.5" forwardSpeedUnit="knots"', "forwardSpeedUnit must be one of"),
+        ('level="expert"', "level: unknown value; expected one of 'rehab'"),
+        ('start="someday"', r"start: expected a date as YYYY-MM-DD"),
+        ('start="9999-12-31"', r"start: must be between 2000-01-01 and 2200-12-31"),
+        ('forwardSpeed="4.5" forwardSpeedUnit="knots"', "forwardSpeedUnit: unknown value; expected one of"),
     ],
 )
 def test_bad_values_in_our_tcx_plan_extension_are_format_errors(attribute: str, words: str) -> None:

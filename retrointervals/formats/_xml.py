@@ -25,6 +25,7 @@ from lxml import etree
 from retrointervals._files import check_size
 from retrointervals.errors import FormatError, Place, ValidationError
 from retrointervals.formats import ChangeLog, ReadOptions
+from retrointervals.limits import MAX_ECHO_CHARACTERS, MAX_FILE_NUMBER, MAX_NUMBER_CHARACTERS, echo
 from retrointervals.units import MAX_INCLINE_PCT, MIN_INCLINE_PCT, Incline, Rounding
 
 __all__ = [
@@ -55,9 +56,7 @@ _DOCTYPE_MARKERS = tuple(
     "<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 )
 _LXML_PLACE = re.compile(r", line (\d+), column (\d+)\s*$")
-_MAX_MAGNITUDE = 10**9
 _MARKUP_SLACK = 1000  # declarations, comments and the document's own elements
-_MAX_NUMBER_CHARACTERS = 64
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?\s*$")
 
 
@@ -190,7 +189,7 @@ def parse(
             root = _parse_tree(data, recover=True)
     except _MalformedError as error:
         found = _LXML_PLACE.search(error.message)
-        message = error.message[: found.start()] if found else error.message
+        message = _cut(error.message[: found.start()] if found else error.message)
         column = int(found.group(2)) if found and error.line else None
         where = Place(source=source, line=error.line or None, column=column)
         raise FormatError(f"not well-formed XML: {message.strip()}", where) from None
@@ -232,6 +231,13 @@ def _parse_tree(data: bytes, *, recover: bool = False) -> etree._Element:
             line, message = serious[0] if serious else (1, "no root element")
             raise _MalformedError(message, line, namespace_only=False)
     return root
+
+
+def _cut(message: str) -> str:
+    """libxml2's message, cut to a readable length (it quotes names from the file, which may be huge)."""
+    message = message.strip()
+    longest = 3 * MAX_ECHO_CHARACTERS
+    return f"{message[:longest]}... ({len(message)} characters)" if len(message) > longest else message
 
 
 def _doctype_line(data: bytes) -> int:
@@ -328,13 +334,13 @@ def parse_number(text: str) -> Fraction | str:
 def _parsed_number(text: str) -> Fraction | str:
     """The number, or what is wrong with it (to follow the field's name in the message)."""
     stripped = text.strip()
-    if len(stripped) > _MAX_NUMBER_CHARACTERS:
+    if len(stripped) > MAX_NUMBER_CHARACTERS:
         return f"has {len(stripped)} characters, more than any workout number"
     if not _NUMBER.match(text):
-        return f"must be a number, not {text!r}"
+        return f"must be a number, not {echo(text)}"
     value = Fraction(stripped)
-    if abs(value) > _MAX_MAGNITUDE:  # far beyond any workout value; keeps giant numbers out of the model
-        return f"is out of range: {stripped!r}"
+    if abs(value) > MAX_FILE_NUMBER:  # far beyond any workout value; keeps giant numbers out of the model
+        return f"is out of range: {echo(stripped)}"
     return value
 
 

@@ -46,11 +46,17 @@ from retrointervals._files import check_size, read_bounded
 from retrointervals.errors import FormatError, ValidationError
 from retrointervals.formats import Change, ChangeLog, Decoded, Encoded, Policy, ReadOptions, write_workout_file
 from retrointervals.formats._conventions import parse_step_label, step_label
+from retrointervals.limits import (
+    MAX_TEXT_LINE_CHARACTERS,
+    MAX_TEXT_LINES,
+    MAX_WORKOUT_SEGMENTS,
+    DocumentBudget,
+    echo,
+)
 from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
-    MAX_SEGMENTS,
     MAX_STEP_METRES,
     MAX_STEP_SECONDS,
     Direction,
@@ -322,6 +328,12 @@ class _Reader:
         header_line = 0
         kind = StepKind.ACTIVE
         segments = 0
+        budget = DocumentBudget()
+        if text.count("\n") >= MAX_TEXT_LINES:  # refused before splitting it into lines
+            raise FormatError(
+                f"the text has more than {MAX_TEXT_LINES} lines (MAX_TEXT_LINES; see limits.md)",
+                self.where(MAX_TEXT_LINES),
+            )
 
         def close() -> None:
             nonlocal block
@@ -336,6 +348,12 @@ class _Reader:
             block = None
 
         for number, raw in enumerate(text.split("\n"), start=1):
+            if len(raw) > MAX_TEXT_LINE_CHARACTERS:  # refused before its words are split
+                raise FormatError(
+                    f"the line has more than {MAX_TEXT_LINE_CHARACTERS} characters (MAX_TEXT_LINE_CHARACTERS; see "
+                    "limits.md)",
+                    self.where(number),
+                )
             line = raw.strip()
             if not line:
                 close()
@@ -343,16 +361,22 @@ class _Reader:
             if line.startswith("-"):
                 step = self.step(line[1:].strip(), kind, self.where(number))
                 (block if block is not None else items).append(step)
-                # Count walked segments as they come, so that a huge text is refused before it is all built.
+                # Count steps and walked segments as they come, so that a huge text is refused before it is built.
+                budget.spend(self.where(number), steps=1)
                 segments += count if block is not None else 1
-                if segments > MAX_SEGMENTS:
-                    raise FormatError(f"the workout expands to more than {MAX_SEGMENTS} segments", self.where(number))
+                if segments > MAX_WORKOUT_SEGMENTS:
+                    raise FormatError(
+                        f"the workout expands to more than {MAX_WORKOUT_SEGMENTS} segments (MAX_WORKOUT_SEGMENTS; "
+                        "see limits.md)",
+                        self.where(number),
+                    )
                 continue
             close()
             header = _HEADER_REPEAT.match(line)
             title = header.group("title") if header else line
             kind = _SECTION_KINDS.get(title.strip().lower().rstrip(":"), StepKind.ACTIVE)
             if header:
+                budget.spend(self.where(number), steps=1)  # a repeat counts as a step as written
                 block, header_line = [], number
                 count = self.repeat_count(int(header.group("count")), self.where(number))
         close()
@@ -389,7 +413,7 @@ class _Reader:
         speed, rest = self.speed(rest, where)
         leftover = _PRESS_LAP.sub(" ", rest).split()
         if leftover:
-            self.log.hit(where, f"the model holds a belt speed only, not {' '.join(leftover)!r}", "ignored it")
+            self.log.hit(where, f"the model holds a belt speed only, not {echo(' '.join(leftover))}", "ignored it")
         if until_lap and isinstance(length, Distance):
             self.log.hit(
                 where, "a step that ends on the lap button needs a time, not a distance", "ignored 'press lap'"
@@ -476,7 +500,7 @@ class _Reader:
                 )
             self.log.hit(
                 where,
-                f"the model needs an absolute pace (such as 30:00/km Pace) for the belt speed, not {target!r}",
+                f"the model needs an absolute pace (such as 30:00/km Pace) for the belt speed, not {echo(target)}",
                 f"used the given speed {self.options.speed}",
             )
             return self.options.speed, ""  # its words are all named in that one change
@@ -491,7 +515,7 @@ class _Reader:
             )
             unit_text = "/km"
         if unit_text not in _PACE_METRES or (unit_b and unit_b not in _PACE_METRES):
-            raise FormatError(f"unknown pace unit {unit_text!r}; known: {', '.join(_PACE_METRES)}", where)
+            raise FormatError(f"unknown pace unit {echo(unit_text)}; known: {', '.join(_PACE_METRES)}", where)
         values = [self.pace_speed(pace.group("a"), unit_a or unit_text, where)]
         if pace.group("b"):
             values.append(self.pace_speed(pace.group("b"), unit_b or unit_text, where))
@@ -506,7 +530,7 @@ class _Reader:
         try:
             speed = Speed.of(kmh / unit.in_kmh, unit, Rounding.NEAREST)
         except ValidationError:
-            raise FormatError(f"the pace {pace.group(0)!r} is outside the model's 0.1 to 30 km/h", where) from None
+            raise FormatError(f"the pace {echo(pace.group(0))} is outside the model's 0.1 to 30 km/h", where) from None
         if len(values) == 1 and unit_text in ("/km", "/mi"):
             seconds = self.pace_clock(pace.group("a"), where)
             if pace_seconds(speed) != seconds:
@@ -517,14 +541,16 @@ class _Reader:
                 )
         elif len(values) == 1 and speed.exact_kmh != kmh:
             self.log.hit(
-                where, f"the pace {pace.group(0)!r} is no 0.1 step of {unit.value}", f"used the nearest speed, {speed}"
+                where,
+                f"the pace {echo(pace.group(0))} is no 0.1 step of {unit.value}",
+                f"used the nearest speed, {speed}",
             )
         return speed, remaining
 
     def pace_clock(self, text: str, where: str) -> int:
         minutes, seconds = (int(part) for part in text.split(":"))
         if seconds >= 60:
-            raise FormatError(f"the pace {text!r} has {seconds} seconds; seconds must be below 60", where)
+            raise FormatError(f"the pace {echo(text)} has {seconds} seconds; seconds must be below 60", where)
         total = minutes * 60 + seconds
         if total == 0:
             raise FormatError("a pace of 0:00 is no speed", where)

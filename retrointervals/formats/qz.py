@@ -70,10 +70,10 @@ from retrointervals.formats._xml import (
     plain_text,
     serialize,
 )
+from retrointervals.limits import MAX_WORKOUT_SEGMENTS, QZ_ELEMENTS_PER_ROW, echo
 from retrointervals.model import (
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
-    MAX_SEGMENTS,
     Plan,
     Repeat,
     Step,
@@ -100,7 +100,6 @@ _SPEED_PLACES = 8  # exact for every step of 0.1 km/h or 0.1 mph (1 mph = 1.6093
 _BIKE_FIELDS = ("power", "powerzone", "resistance", "cadence")
 _HEART_RATE_FIELDS = ("zonehr", "hrmin", "hrmax", "hrabove", "hrbelow")
 #: Elements a row may hold on average, counting its text events (QZ files have one or two).
-_ELEMENTS_PER_ROW = 5
 #: A lap-button row without a duration: the expected time a lossy read gives it.
 _DEFAULT_LAP_SECONDS = 60
 
@@ -190,7 +189,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
         FormatLimitError: Under ``Policy.STRICT``, the read would change something (see the module docstring).
     """
     reader = _Reader(source, options or ReadOptions())
-    workout = reader.workout(parse(data, source, max_elements=MAX_SEGMENTS * _ELEMENTS_PER_ROW))
+    workout = reader.workout(parse(data, source, max_elements=MAX_WORKOUT_SEGMENTS * QZ_ELEMENTS_PER_ROW))
     return Decoded(workout, tuple(reader.log.changes))
 
 
@@ -258,8 +257,11 @@ class _Reader(ElementReader):
                 continue  # shown by QZ 2.20.22 and later; a row's own text events are read with the row
             elif fields:  # QZ reads every other element with attributes as a row
                 self.rows += 1
-                if self.rows > MAX_SEGMENTS:
-                    raise FormatError(f"the program has more than {MAX_SEGMENTS} rows", self.where(element))
+                if self.rows > MAX_WORKOUT_SEGMENTS:  # each row walks at least one segment
+                    raise FormatError(
+                        f"the program has more than {MAX_WORKOUT_SEGMENTS} rows (MAX_WORKOUT_SEGMENTS; see limits.md)",
+                        self.where(element),
+                    )
                 items.append(self.known_row(element, fields))
             else:
                 items.extend(self.items(element, inside_repeat=inside_repeat))
@@ -374,10 +376,10 @@ class _Reader(ElementReader):
             return Duration(_DEFAULT_LAP_SECONDS)
         clock = _CLOCK.match(text)
         if clock is None:
-            raise FormatError(f"duration must be HH:MM:SS, not {text!r}", where)
+            raise FormatError(f"duration must be HH:MM:SS, not {echo(text)}", where)
         hours, minutes, seconds = (int(part) for part in clock.groups())
         if minutes > 59 or seconds > 59:
-            raise FormatError(f"duration must be HH:MM:SS, not {text!r}", where)
+            raise FormatError(f"duration must be HH:MM:SS, not {echo(text)}", where)
         total = hours * 3600 + minutes * 60 + seconds
         if total == 0:
             raise FormatError("the row lasts 00:00:00", where)

@@ -79,11 +79,11 @@ from retrointervals.formats._xml import (
     plain_text,
     serialize,
 )
+from retrointervals.limits import MAX_NUMBER_CHARACTERS, MAX_WORKOUT_SEGMENTS, ZWO_ELEMENTS_PER_BLOCK, echo
 from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
-    MAX_SEGMENTS,
     MAX_STEP_SECONDS,
     Plan,
     Repeat,
@@ -134,13 +134,17 @@ _QZ_MARGIN_KMH = Fraction(1, 1000)
 _PACE_NAMES = ("1 mile", "5 km", "10 km", "half marathon", "marathon")
 # Our text event: any short announcement, then the label, speed and note (older files: longer announcements).
 _MESSAGE = re.compile(r"(?:^|\s)(?P<label>(?:FW|BW) [a-z]+) at \d+\.\d (?P<unit>km/h|mph): (?P<note>.+)$", re.DOTALL)
-_METRES = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kilometers?|kilometres?|m|meters?|metres?)\b", re.IGNORECASE)
-_SECONDS = re.compile(r"(\d+)(?::(\d\d))?\s*(h|hours?|min|mins|minutes?|s|secs?|seconds?)\b", re.IGNORECASE)
+# Quantities in free text: ASCII digits, at most 9 and not the tail of a longer number (int() refuses huge ones).
+_METRES = re.compile(
+    r"(?<![\d.])(\d{1,9}(?:\.\d{1,9})?)\s*(km|kilometers?|kilometres?|m|meters?|metres?)\b", re.IGNORECASE | re.ASCII
+)
+_SECONDS = re.compile(
+    r"(?<![\d.])(\d{1,9})(?::(\d\d))?\s*(h|hours?|min|mins|minutes?|s|secs?|seconds?)\b", re.IGNORECASE | re.ASCII
+)
 #: The paces in seconds per km a block without Power may give instead of a race index (1:00 to 60:00 a km).
 _MIN_PACE_S, _MAX_PACE_S = 60, 3600
 #: Elements a block may hold on average, counting its text events (the busiest real files have about 9).
-_ELEMENTS_PER_BLOCK = 10
-_WHOLE = re.compile(r"^\s*[-+]?\d+\s*$")
+_WHOLE = re.compile(r"^\s*[-+]?\d{1,9}\s*$", re.ASCII)
 _EVENTS = ("textevent", "textnotification")
 _KINDS = {"warmup": StepKind.WARMUP, "cooldown": StepKind.COOLDOWN, "ramp": StepKind.ACTIVE}
 
@@ -311,7 +315,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
         FormatLimitError: Under ``Policy.STRICT``, the read would change something.
     """
     reader = _Reader(source, options or ReadOptions())
-    workout = reader.workout(parse(data, source, max_elements=MAX_SEGMENTS * _ELEMENTS_PER_BLOCK))
+    workout = reader.workout(parse(data, source, max_elements=MAX_WORKOUT_SEGMENTS * ZWO_ELEMENTS_PER_BLOCK))
     return Decoded(workout, tuple(reader.log.changes))
 
 
@@ -338,12 +342,18 @@ class _Phase:
     cue_prefix: str | None = None
 
 
+def _is_whole_number(text: str) -> bool:
+    """Plain ASCII digits, few enough to convert (``isdigit`` alone takes "²" and Python refuses huge ones)."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_CHARACTERS
+
+
 def _lengths(body: etree._Element) -> set[int]:
     found = set()
     for block in children(body):
         for key, value in attributes(block).items():
-            if key in ("duration", "onduration", "offduration") and value.strip().isdigit():
-                found.add(int(value.strip()))
+            whole = value.strip()
+            if key in ("duration", "onduration", "offduration") and _is_whole_number(whole):
+                found.add(int(whole))
     return found
 
 
@@ -432,15 +442,18 @@ class _Reader(ElementReader):
             element = first_child(root, "thresholdsecperkm", ignore_case=True)
             value = number(threshold, "thresholdSecPerKm", self.where(element if element is not None else root))
             if value <= 0:
-                raise FormatError(f"thresholdSecPerKm must be above 0, not {threshold!r}", self.where(root))
+                raise FormatError(f"thresholdSecPerKm must be above 0, not {echo(threshold)}", self.where(root))
             self.threshold = value
         self.check_sport(root, body)
         self.by_distance = self.durations(root, body)
         items: list[Step | Repeat] = []
         for block in children(body):
             self.blocks += 1
-            if self.blocks > MAX_SEGMENTS:
-                raise FormatError(f"the workout has more than {MAX_SEGMENTS} blocks", self.where(block))
+            if self.blocks > MAX_WORKOUT_SEGMENTS:  # each block walks at least one segment
+                raise FormatError(
+                    f"the workout has more than {MAX_WORKOUT_SEGMENTS} blocks (MAX_WORKOUT_SEGMENTS; see limits.md)",
+                    self.where(block),
+                )
             items.extend(self.block(block))
         if not items:
             raise FormatError("the <workout> element holds no blocks", self.where(body))
@@ -486,7 +499,8 @@ class _Reader(ElementReader):
             return
         if sport:
             raise FormatError(
-                f"this is a {sport} workout (sportType {sport!r}); only run workouts can become treadmill walks",
+                f"this is a {sport if len(sport) <= MAX_NUMBER_CHARACTERS else 'non-run'} workout (sportType "
+                f"{echo(sport)}); only run workouts can become treadmill walks",
                 self.where(root),
             )
         paced = any("pace" in attributes(block) for block in children(body))
@@ -605,10 +619,11 @@ class _Reader(ElementReader):
         exact = self.number(fields[key], key, element)
         value = Fraction(int(exact))
         if value <= 0:
-            raise FormatError(f"{key} must be at least 1, not {fields[key]!r}", self.where(element))
+            raise FormatError(f"{key} must be at least 1, not {echo(fields[key])}", self.where(element))
         if value != exact:  # Zwift truncates durations to whole units; so do we, and say so
             unit = "metres" if self.by_distance else "seconds"
-            self.log.hit(self.where(element), f"block lengths are whole {unit}", f"{key} {fields[key]} cut to {value}")
+            cut = f"{key} {fields[key].strip()} cut to {value}"
+            self.log.hit(self.where(element), f"block lengths are whole {unit}", cut)
         return value
 
     def block_kmh(

@@ -25,11 +25,11 @@ from retrointervals.formats._fit_profile import (
 from retrointervals.formats._shared import clean_text, step_from_text
 from retrointervals.formats.fit._decode import Message, Messages
 from retrointervals.formats.fit._shared import DEFAULT_LENGTH, DISTANCE, LAP, PRODUCT_ID, SPEED, TIME, own_speed
+from retrointervals.limits import MAX_DOCUMENT_STEPS, MAX_WORKOUT_SEGMENTS
 from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REPEAT_COUNT,
-    MAX_SEGMENTS,
     MAX_STEP_METRES,
     MAX_STEP_SECONDS,
     Repeat,
@@ -138,8 +138,11 @@ class Builder:
             raise FormatError("more than one workout message", self.at(messages.workouts[1].offset))
         if not messages.steps:
             raise FormatError("the workout has no steps (no workout_step message)", self.source)
-        if len(messages.steps) > MAX_SEGMENTS:
-            raise FormatError(f"the workout has more than {MAX_SEGMENTS} steps", self.at(messages.steps[0].offset))
+        if len(messages.steps) > MAX_DOCUMENT_STEPS:  # decode_messages stops there already
+            raise FormatError(
+                f"the workout has more than {MAX_DOCUMENT_STEPS} steps (MAX_DOCUMENT_STEPS; see limits.md)",
+                self.at(messages.steps[0].offset),
+            )
         header = messages.workouts[0]
         where = self.at(header.offset, "workout")
         sport = _int(header.fields, WorkoutField.SPORT)
@@ -180,10 +183,18 @@ class Builder:
     def items(self, steps: list[Message]) -> list[Step | Repeat]:
         """Rebuild the (nested) repeats: each repeat step closes the items that start at or after its target."""
         items: list[tuple[int, Step | Repeat]] = []  # (message_index of the item's first step, item)
+        walked = 0
         for index, message in enumerate(steps):
             where = self.at(message.offset, f"workout_step {index}")
             duration_type = _int(message.fields, WorkoutStepField.DURATION_TYPE)
             if duration_type not in _REPEATS:
+                walked += 1
+                if walked > MAX_WORKOUT_SEGMENTS:  # each step walks at least once: refuse before building the rest
+                    raise FormatError(
+                        f"the workout expands to more than {MAX_WORKOUT_SEGMENTS} walked segments "
+                        "(MAX_WORKOUT_SEGMENTS; see limits.md)",
+                        where,
+                    )
                 items.append((index, self.step(message.fields, where)))
                 continue
             first = _int(message.fields, WorkoutStepField.DURATION_VALUE)

@@ -8,10 +8,13 @@ from typing import Any, NamedTuple
 
 from retrointervals.errors import FormatError, Place
 from retrointervals.formats._fit_profile import (
+    FileIdField,
+    FileType,
     MesgNum,
 )
 from retrointervals.formats.fit._crc import crc16
 from retrointervals.formats.fit._shared import HEADER_SIZE
+from retrointervals.limits import MAX_DOCUMENT_STEPS, MAX_FIT_MESSAGES
 
 # --- reading: decoding with fitdecode -------------------------------------------------------------
 
@@ -61,7 +64,9 @@ def _check_crcs(data: bytes, source: str) -> None:
 def decode_messages(data: bytes, source: str) -> Messages:
     """Decode every frame with fitdecode (CRCs checked), keeping the messages a workout needs.
 
-    The whole file is decoded before its type is looked at, so a damaged file reports the damage.
+    The whole file is decoded before its type is looked at, so a damaged file reports the damage; but decoding
+    stops as soon as the file holds more than ``MAX_FIT_MESSAGES`` messages (a file of another type then reads
+    as far as needed to say which type it is) or more than ``MAX_DOCUMENT_STEPS`` workout steps.
     """
     import fitdecode  # noqa: PLC0415 - only reading needs fitdecode; writers skip its import time
 
@@ -72,8 +77,9 @@ def decode_messages(data: bytes, source: str) -> Messages:
     stream = io.BytesIO(data)
     start = 0  # where the frame being decoded starts
     kept: list[tuple[int, Any]] = []  # (offset, fitdecode data message), converted after decoding
-    headers = chained_at = 0
+    headers = chained_at = frames = steps = 0
     stopped = ""
+    beyond = False
     try:
         reader = fitdecode.FitReader(
             stream,
@@ -93,6 +99,11 @@ def decode_messages(data: bytes, source: str) -> Messages:
                         break
                 elif frame.frame_type == fitdecode.FIT_FRAME_DATA and frame.global_mesg_num in _WANTED:
                     kept.append((start, frame))
+                    steps += frame.global_mesg_num == MesgNum.WORKOUT_STEP
+                frames += 1
+                if frames > MAX_FIT_MESSAGES or steps > MAX_DOCUMENT_STEPS:
+                    beyond, stopped = True, _beyond_budget(steps, kept)
+                    break
                 start = stream.tell()
     except (
         fitdecode.FitError,
@@ -109,7 +120,7 @@ def decode_messages(data: bytes, source: str) -> Messages:
         raise FormatError(_explain(error, fitdecode), Place(source, offset=start)) from None
     if stopped:
         raise FormatError(stopped, Place(source, offset=start))
-    if headers > 1:
+    if headers > 1 and not beyond:
         raise FormatError(
             "a second FIT file is chained after the first; a workout file holds one", Place(source, offset=chained_at)
         )
@@ -120,6 +131,30 @@ def decode_messages(data: bytes, source: str) -> Messages:
         messages[frame.global_mesg_num].append(_native_fields(frame, offset))
     file_ids = messages[MesgNum.FILE_ID]
     return Messages(file_ids[0] if file_ids else None, messages[MesgNum.WORKOUT], messages[MesgNum.WORKOUT_STEP])
+
+
+def _beyond_budget(steps: int, kept: list[tuple[int, Any]]) -> str:
+    """Why decoding stops early: too many steps or messages ("" for a file of another type: the builder says so)."""
+    if steps > MAX_DOCUMENT_STEPS:
+        return f"the workout has more than {MAX_DOCUMENT_STEPS} steps (MAX_DOCUMENT_STEPS; see limits.md)"
+    if _other_type(kept):
+        return ""
+    return (
+        f"the file holds more than {MAX_FIT_MESSAGES} messages, more than a workout file can "
+        "(MAX_FIT_MESSAGES; see limits.md)"
+    )
+
+
+def _other_type(kept: list[tuple[int, Any]]) -> bool:
+    """Whether the first file_id message kept says the file is not a workout file."""
+    for _, frame in kept:
+        if frame.global_mesg_num == MesgNum.FILE_ID:
+            for field in frame.fields:
+                definition = field.field_def
+                if definition is not None and not definition.is_dev and definition.def_num == FileIdField.TYPE:
+                    return bool(field.raw_value != FileType.WORKOUT)
+            return False
+    return False
 
 
 def _native_fields(frame: Any, offset: int) -> Message:  # noqa: ANN401 - a fitdecode FitDataMessage (untyped)

@@ -13,7 +13,7 @@ import attrs
 from lxml import etree
 
 from retrointervals._files import read_bounded
-from retrointervals.errors import FormatError, Place, ValidationError
+from retrointervals.errors import FormatError, ValidationError
 from retrointervals.formats import Decoded, ReadOptions, steptext
 from retrointervals.formats._shared import clean_text, length_of, step_from_text
 from retrointervals.formats._xml import (
@@ -36,13 +36,19 @@ from retrointervals.formats.tcx._shared import (
     PART_LINE,
     PLAN_NAMESPACE,
     STEP_LINE,
-    Choice,
     Document,
+)
+from retrointervals.limits import (
+    MAX_DOCUMENT_STEPS,
+    TCX_ELEMENTS_PER_STEP,
+    DocumentBudget,
+    check_date,
+    check_enum,
+    echo,
 )
 from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
-    MAX_SEGMENTS,
     MAX_SESSIONS_PER_WEEK,
     MAX_WEEKS,
     Level,
@@ -75,7 +81,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
             represent, or needs a belt speed (``needs == "speed"``); the message names the line.
         FormatLimitError: Under ``Policy.STRICT``, the read would change something.
     """
-    root = parse(data, source, allow_undeclared_prefixes=True, max_elements=MAX_SEGMENTS * _ELEMENTS_PER_STEP)
+    root = parse(data, source, allow_undeclared_prefixes=True, max_elements=MAX_DOCUMENT_STEPS * TCX_ELEMENTS_PER_STEP)
     reader = _Reader(source, options or ReadOptions())
     document = reader.document(root)
     return Decoded(document, tuple(reader.log.changes))
@@ -155,8 +161,6 @@ _ENDS = {
 }
 
 
-#: Elements a step may hold at most in a TCX file (ours have 12; activities are not read), with its workout's share.
-_ELEMENTS_PER_STEP = 40
 #: A step's own StepId, which the key of a repeated step leaves out (any prefix, any spacing).
 _STEP_ID = re.compile(rb"<(?:\w+:)?StepId>\s*(\d{1,9})\s*</(?:\w+:)?StepId>")
 
@@ -184,7 +188,7 @@ def _band_speed(low: Fraction, high: Fraction, unit: SpeedUnit) -> tuple[Speed, 
 class _Reader(ElementReader):
     def __init__(self, source: str, options: ReadOptions) -> None:
         super().__init__(source, options)
-        self.steps = 0
+        self.budget = DocumentBudget()  # every workout of the file counts: a plan is one document
 
     def document(self, root: etree._Element) -> Document:
         kind = local_name(str(root.tag))
@@ -235,27 +239,24 @@ class _Reader(ElementReader):
                 items,
                 clean_text(self.log, description, MAX_DESCRIPTION_LENGTH, "description", where, keep="\n\t"),
             )
+        self.budget.spend(where, segments=workout.segment_count)
         return _Read(tcx_name, workout, section.part, dates)
 
     def date(self, element: etree._Element) -> dt.date:
         text = (element.text or "").strip()
-        try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            raise FormatError(f"ScheduledOn must be a date (YYYY-MM-DD), not {text!r}", self.where(element)) from None
+        with self.building(element):  # xs:date may carry a time zone after the day
+            return check_date("ScheduledOn", text[:10])
 
     def whole(self, element: etree._Element | None, what: str, parent: etree._Element) -> int:
         if element is None:
             raise FormatError(f"missing <{what}>", self.where(parent))
         value = self.number(element.text or "", what, element)
         if value.denominator != 1:
-            raise FormatError(f"{what} must be a whole number, not {element.text!r}", self.where(element))
+            raise FormatError(f"{what} must be a whole number, not {echo(element.text)}", self.where(element))
         return int(value)
 
     def item(self, element: etree._Element, section: _Section) -> list[Step | Repeat]:
-        self.steps += 1
-        if self.steps > MAX_SEGMENTS:
-            raise FormatError(f"the file holds more than {MAX_SEGMENTS} steps", self.where(element))
+        self.budget.spend(self.where(element), steps=1)
         kind = _xsi_type(element)
         if kind is None:  # lenient: infer the type from the children
             repeat_like = first_child(element, "Repetitions") is not None or first_child(element, "Child") is not None
@@ -270,7 +271,7 @@ class _Reader(ElementReader):
             with self.building(element):
                 return [Repeat(count, items)]
         if kind != "Step_t":
-            raise FormatError(f"unknown step type {kind!r}", self.where(element))
+            raise FormatError(f"unknown step type {echo(kind)}", self.where(element))
         return [self.known_step(element, section)]
 
     def known_step(self, element: etree._Element, section: _Section) -> Step:
@@ -334,7 +335,7 @@ class _Reader(ElementReader):
                 f"used {DEFAULT_LENGTH} as its expected time",
             )
             return DEFAULT_LENGTH, True
-        ends = _ENDS.get(kind, f"by {kind!r}")
+        ends = _ENDS.get(kind, f"by {echo(kind)}")
         self.log.hit(
             where, f"{shown} ends {ends}; the model ends a step after a time or a distance", f"used {DEFAULT_LENGTH}"
         )
@@ -356,7 +357,7 @@ class _Reader(ElementReader):
                 "None_t": "an open target",
                 "HeartRate_t": "a heart-rate target",
                 "Cadence_t": "a cadence target",
-            }.get(kind, f"a {kind!r} target")
+            }.get(kind, f"a {echo(kind)} target")
             if kind == "Speed_t" and zone is not None:
                 zone_kind = _xsi_type(zone)
                 low = first_child(zone, "LowInMetersPerSecond")
@@ -403,20 +404,30 @@ class _Reader(ElementReader):
         if element is None:
             return None
         by_name = {entry.tcx_name: entry.workout for entry in read}
+        plan_budget = DocumentBudget()  # a session may name the same workout many times
         found = attributes(element)
         weeks = []
-        for week_element in children(element, "Week"):
+        for week_number, week_element in enumerate(children(element, "Week"), start=1):
+            if week_number > MAX_WEEKS:  # refused before reading the rest: a file may hold millions
+                raise FormatError(f"the plan has more than {MAX_WEEKS} weeks", self.where(week_element))
             sessions = []
-            for session_element in children(week_element, "Session"):
+            for session_number, session_element in enumerate(children(week_element, "Session"), start=1):
+                if session_number > MAX_SESSIONS_PER_WEEK:
+                    raise FormatError(
+                        f"a week of the plan has more than {MAX_SESSIONS_PER_WEEK} sessions",
+                        self.where(session_element),
+                    )
                 session_fields = attributes(session_element)
                 reference = session_fields.get("workout", "")
                 if reference not in by_name:
                     raise FormatError(
-                        f"the plan names a workout {reference!r} the file does not hold", self.where(session_element)
+                        f"the plan names a workout {echo(reference)} the file does not hold",
+                        self.where(session_element),
                     )
                 weekday = session_fields.get("weekday")
                 with self.building(session_element):
                     sessions.append(Session(by_name[reference], Weekday.parse(weekday) if weekday else None))
+                plan_budget.spend(self.where(session_element), segments=by_name[reference].segment_count)
             week_fields = attributes(week_element)
             with self.building(week_element):
                 weeks.append(
@@ -427,16 +438,16 @@ class _Reader(ElementReader):
         treadmill = self.treadmill(treadmill_element) if treadmill_element is not None else None
         where = self.where(element)
         forward = None
-        if "forwardspeed" in found:
-            forward_unit = _choice(SpeedUnit, found.get("forwardspeedunit", "km/h"), "forwardSpeedUnit", where)
-            forward = Speed.of(number(found["forwardspeed"], "forwardSpeed", where), forward_unit)
         with self.building(element):
+            if "forwardspeed" in found:
+                forward_unit = check_enum("forwardSpeedUnit", found.get("forwardspeedunit", "km/h"), SpeedUnit)
+                forward = Speed.of(number(found["forwardspeed"], "forwardSpeed", where), forward_unit)
             return Plan(
                 name=found.get("name", "") or "Plan",
                 weeks=weeks,
-                level=_choice(Level, found["level"], "level", where) if "level" in found else None,
+                level=check_enum("level", found["level"], Level) if "level" in found else None,
                 forward_speed=forward,
-                start=_iso_date(found["start"], "start", where) if "start" in found else None,
+                start=check_date("start", found["start"]) if "start" in found else None,
                 description=description,
                 treadmill=treadmill,
             )
@@ -448,17 +459,23 @@ class _Reader(ElementReader):
         def value(key: str) -> Fraction:
             return number(found.get(key.lower(), ""), key, where)
 
-        unit = _choice(SpeedUnit, found.get("unit", ""), "Treadmill unit", where)
+        def whole(key: str) -> int:
+            exact = value(key)
+            if exact.denominator != 1:  # never cut silently
+                raise FormatError(f"{key} must be a whole number, not {echo(found.get(key.lower()))}", where)
+            return int(exact)
+
         with self.building(element):
+            unit = check_enum("Treadmill unit", found.get("unit", ""), SpeedUnit)
             return Treadmill(
                 name=found.get("name", ""),
                 unit=unit,
                 min_speed=Speed.of(value("minSpeed"), unit),
                 max_speed=Speed.of(value("maxSpeed"), unit),
-                speed_increment_tenths=int(value("speedIncrementTenths")),
+                speed_increment_tenths=whole("speedIncrementTenths"),
                 min_incline=Incline.percent(value("minIncline")),
                 max_incline=Incline.percent(value("maxIncline")),
-                incline_increment_tenths=int(value("inclineIncrementTenths")),
+                incline_increment_tenths=whole("inclineIncrementTenths"),
                 handrails=found.get("handrails") != "false",
             )
 
@@ -492,22 +509,6 @@ class _Reader(ElementReader):
         ]
         with self.building(root):
             return Plan(name=name, weeks=[Week([Session(workout) for workout in chunk]) for chunk in chunks])
-
-
-def _choice(kind: type[Choice], text: str, what: str, where: Place) -> Choice:
-    """A member of an enum from its value in our plan extension, or a ``FormatError`` naming the values."""
-    try:
-        return kind(text)
-    except ValueError:
-        known = ", ".join(repr(member.value) for member in kind)
-        raise FormatError(f"{what} must be one of {known}, not {text!r}", where) from None
-
-
-def _iso_date(text: str, what: str, where: Place) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise FormatError(f"{what} must be a date (YYYY-MM-DD), not {text!r}", where) from None
 
 
 def _join_parts(read: list[_Read]) -> list[_Read]:
