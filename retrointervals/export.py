@@ -23,6 +23,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -31,6 +32,9 @@ from retrointervals.errors import FormatError
 from retrointervals.formats import FORMATS, Change, Policy, plan_files
 from retrointervals.model import Plan
 from retrointervals.safety import SAFETY_NOTE
+
+if TYPE_CHECKING:
+    from retrointervals.review import SessionReview
 
 __all__ = [
     "ALL_FORMATS",
@@ -99,8 +103,16 @@ class PlanEntry:
     changes: tuple[Change, ...] = ()
 
 
-def plan_entries(plan: Plan, *, formats: Sequence[str] = ALL_FORMATS, policy: Policy = Policy.LOSSY) -> list[PlanEntry]:
+def plan_entries(
+    plan: Plan,
+    *,
+    formats: Sequence[str] = ALL_FORMATS,
+    policy: Policy = Policy.LOSSY,
+    reviews: Sequence[SessionReview] = (),
+) -> list[PlanEntry]:
     """Every file of a plan folder, in memory: the format files, then ``plan.html``, then ``README.txt``.
+
+    ``reviews`` (of recorded sessions) put a walked-and-planned chart per recording in ``plan.html``.
 
     Other files (a calendar, a schedule) can be appended to the list before ``write_plan_folder`` writes it.
 
@@ -117,7 +129,7 @@ def plan_entries(plan: Plan, *, formats: Sequence[str] = ALL_FORMATS, policy: Po
             entries.append(PlanEntry(f"{prefix}{file_name}", encoded.data, name, encoded.changes))
     from retrointervals.render.html import plan_report  # noqa: PLC0415 - lxml only when exporting
 
-    entries.append(PlanEntry("plan.html", plan_report(plan).encode("utf-8"), "html"))
+    entries.append(PlanEntry("plan.html", plan_report(plan, reviews=reviews).encode("utf-8"), "html"))
     entries.append(PlanEntry("README.txt", _readme(plan, entries).encode("utf-8"), "readme"))
     return entries
 
@@ -152,6 +164,7 @@ def export_plan(
     formats: Sequence[str] = ALL_FORMATS,
     overwrite: bool = False,
     policy: Policy = Policy.LOSSY,
+    reviews: Sequence[SessionReview] = (),
 ) -> tuple[ExportedFile, ...]:
     """Write a plan's files, report and README as the folder ``folder`` (created if missing).
 
@@ -163,6 +176,7 @@ def export_plan(
             files); anything else in it stops the export, and ``log.csv`` and ``recordings/`` are kept.
         policy: What a format does with what it cannot carry; ``LOSSY`` (the default) writes the closest valid
             file and reports the changes, which the README lists.
+        reviews: Reviews of recorded sessions: the report shows what was walked next to what was planned.
 
     Raises:
         OutputExistsError: ``folder`` is not empty and ``overwrite`` is false.
@@ -171,7 +185,8 @@ def export_plan(
         OutputError: the system refused to write (full disk, read-only folder).
         FormatError: A format is unknown (or, under ``STRICT``, cannot carry the plan).
     """
-    return write_plan_folder(plan_entries(plan, formats=formats, policy=policy), folder, overwrite=overwrite)
+    entries = plan_entries(plan, formats=formats, policy=policy, reviews=reviews)
+    return write_plan_folder(entries, folder, overwrite=overwrite)
 
 
 def _readme(plan: Plan, written: list[PlanEntry]) -> str:

@@ -151,3 +151,29 @@ def test_adapt_reads_runtime_numbers_from_the_rules_file(folder, capsys, tmp_pat
     rules.write_text(json.dumps({"runtime": {"rpe_limit": 9}}))
     assert main(["adapt", str(folder), "--today", "2026-12-07", "--rules", str(rules)]) == 1
     assert "unknown runtime setting 'rpe_limit'" in capsys.readouterr().err
+
+
+def test_adapt_charts_what_was_walked_next_to_the_plan_in_the_report(folder, capsys):
+    from lxml import html  # noqa: PLC0415
+
+    record_week(folder)
+    log_week(folder)
+    assert main(["log", str(folder), "W1S3", "--stumble"]) == 0
+    assert main(["adapt", str(folder), "--today", "2026-12-07"]) == 0
+    page = html.fromstring((folder / "plan.html").read_bytes())
+    figures = page.xpath("//section[@class='walked']/figure[@class='review-chart']")
+    assert [figure.get("data-session") for figure in figures] == ["W1S1", "W1S2", "W1S3"]
+    for figure in figures:
+        assert figure.xpath(".//*[local-name()='svg']")
+        assert "compliance 1.00 (green)" in figure.findtext("figcaption")
+    assert len(list((folder / "recordings").iterdir())) == 3  # the recordings are kept
+
+
+def test_the_log_and_the_printed_log_rows_name_their_fields_alike():
+    from retrointervals.render.html import LOG_FIELDS  # noqa: PLC0415
+    from retrointervals.sessionlog import COLUMNS  # noqa: PLC0415
+
+    names = [name for name, _ in LOG_FIELDS]
+    assert set(names) <= set(COLUMNS)
+    assert [name for name in COLUMNS if name in names] == names  # the same order too
+    assert "Borg 6-20" in dict(LOG_FIELDS)["rpe"]
