@@ -533,6 +533,13 @@ def review_session(
     notes = []
     if not activity.has_speed:
         notes.append("the recording has no speeds: compliance counts time only")
+    turns = [step for step in steps if step.belt_stopped]
+    if turns:
+        done = [step for step in turns if step.walked_s > 0]
+        notes.append(
+            f"{len(done)} of {len(turns)} stopped turns done, {_clock(sum(step.walked_s for step in done))} in all "
+            f"(expected {_clock(sum(step.planned_s for step in done))}); they are left out of compliance"
+        )
     if entry is None:
         notes.append("no log entry: effort and pain unknown")
     return SessionReview(
@@ -551,6 +558,11 @@ def review_session(
         recording=recording,
         notes=tuple(notes),
     )
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _from_log(entry: LogEntry | None, common: dict[str, object]) -> SessionReview:
