@@ -179,7 +179,8 @@ def test_laps_pressed_at_stopped_turns_that_took_longer(plan, auto_pause):
         turns = [step for step in review.steps if step.belt_stopped]
         assert [step.walked_s for step in turns] == [45.0] * len(turns)  # real time, pauses included
         n = len(turns)
-        assert f"{n} of {n} stopped turns done, {45 * n // 60}:00 in all (expected {30 * n // 60}:00)" in review.notes[0]
+        note = f"{n} of {n} stopped turns done, {45 * n // 60}:00 in all (expected {30 * n // 60}:00)"
+        assert note in review.notes[0]
         assert review.walked_s == want.planned_s + 15 * len(turns)
     else:  # no lap-button steps: one lap, aligned by time
         assert review.aligned_by == "time"
