@@ -31,6 +31,7 @@ import attrs
 from retrointervals.errors import ValidationError
 from retrointervals.model import MAX_WEEKS, Direction, Plan, Repeat, Session, Step, StepKind, Week, Workout
 from retrointervals.plans import DEFAULT_RULES, ProgressionRules, check
+from retrointervals.plans.generate import session_code
 from retrointervals.plans.loads import SessionShape, WeekLoad, progressed
 from retrointervals.review import SessionReview
 from retrointervals.sessionlog import Balance, LogEntry, Status
@@ -546,15 +547,17 @@ def _again(week: Week) -> Week:
     return attrs.evolve(week, label=_REPEAT_LABEL, deload=False)
 
 
-_NAME_NUMBER = re.compile(r"W\d+(\s*)S(\d+)")
+#: A session tag in a workout name, as the generator writes it (``W01S1``) or as a person might (``W1 S1``).
+_NAME_NUMBER = re.compile(r"W\s*\d+\s*S\s*\d+", re.IGNORECASE)
 _DESCRIPTION_NUMBER = re.compile(r"^Week \d+")
 
 
 def _renumbered(week: Week, number: int) -> Week:
+    """The week as week ``number``: each workout's session tag is the generator's (``session_code``)."""
     sessions = []
-    for session in week.sessions:
+    for index, session in enumerate(week.sessions, start=1):
         workout = session.workout
-        name = _NAME_NUMBER.sub(lambda match: f"W{number}{match.group(1)}S{match.group(2)}", workout.name, count=1)
+        name = _NAME_NUMBER.sub(session_code(number, index), workout.name, count=1)
         description = _DESCRIPTION_NUMBER.sub(f"Week {number}", workout.description, count=1)
         sessions.append(attrs.evolve(session, workout=attrs.evolve(workout, name=name, description=description)))
     return attrs.evolve(week, sessions=sessions)
@@ -572,12 +575,15 @@ def _lighter(week: Week, plan: Plan, progression: ProgressionRules) -> Week | No
         if shape is None:
             return None
         bouts, bout = shape
-        total = bouts * bout
+        # Backward time by its one definition (timeline.walks_backward): slow turns walk backward too, stopped
+        # turns do not; the session's own turns (the plan's turn mode) stay as they are.
+        total = int(session.workout.backward_time.exact)
+        turn_back = Fraction(total - bouts * bout, bouts)
         options = [
-            (n * s, n, s)
+            (n * (s + turn_back), n, s)
             for n in range(level.bouts[0], level.bouts[1] + 1)
             for s in range(progression.granularity_s, bout + 1, progression.granularity_s)
-            if low * total <= n * s <= high * total
+            if low * total <= n * (s + turn_back) <= high * total
         ]
         if not options:
             return None
@@ -614,4 +620,14 @@ def _with_bouts(workout: Workout, count: int, seconds: int) -> Workout | None:
     shorter = attrs.evolve(bout, length=Duration.seconds(seconds))
     group: list[Step | Repeat] = [turn_in, shorter, turn_out, recovery]
     middle: list[Step | Repeat] = [Repeat(count - 1, group)] if count - 1 >= 2 else group * (count - 1)
-    return attrs.evolve(workout, steps=[steps[0], *middle, steps[2], shorter, steps[4], steps[5]])
+    lighter = attrs.evolve(workout, steps=[steps[0], *middle, steps[2], shorter, steps[4], steps[5]])
+    # The generator's description names the dose: say the new one.
+    description = _DESCRIPTION_LABEL.sub(rf"\1 ({_STEP_BACK_LABEL})", lighter.description, count=1)
+    description = _DESCRIPTION_BOUTS.sub(f"{count} x {Duration.seconds(seconds)} backward", description, count=1)
+    description = _DESCRIPTION_TOTAL.sub(f"{lighter.backward_time} of backward walking", description, count=1)
+    return attrs.evolve(lighter, description=description)
+
+
+_DESCRIPTION_LABEL = re.compile(r"^(Week \d+) \([^)]*\)")
+_DESCRIPTION_BOUTS = re.compile(r"\d+ x \S+ backward")
+_DESCRIPTION_TOTAL = re.compile(r"\S+ of backward walking")

@@ -509,7 +509,8 @@ def _adapt(arguments: argparse.Namespace) -> int:
         _say("The files were not changed. Stop and see a clinician before walking again.")
         _safety()
         return 1
-    files = export_plan(result.plan, folder, overwrite=True, time=_calendar_time(folder))
+    # the weeks walked stay as they were, so their reviews still name the right sessions: chart them in plan.html
+    files = export_plan(result.plan, folder, overwrite=True, time=_calendar_time(folder), reviews=reviews)
     _say(f"{result.walked_weeks} week(s) walked kept; {len(result.plan.weeks)} weeks in the plan now")
     _say(f"rewrote {len(files)} files in {folder}/")
     _safety()

@@ -32,6 +32,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -40,6 +41,9 @@ from retrointervals.errors import FormatError
 from retrointervals.formats import FORMATS, Change, Policy, plan_files
 from retrointervals.model import Plan
 from retrointervals.safety import SAFETY_NOTE
+
+if TYPE_CHECKING:
+    from retrointervals.review import SessionReview
 
 __all__ = [
     "ALL_FORMATS",
@@ -118,6 +122,7 @@ def plan_entries(
     formats: Sequence[str] = PLAN_FORMATS,
     policy: Policy = Policy.LOSSY,
     time: dt.time | None = None,
+    reviews: Sequence[SessionReview] = (),
 ) -> list[PlanEntry]:
     """Every file of a plan folder, in memory: the format files, the dated files, ``plan.html``, ``README.txt``.
 
@@ -131,6 +136,7 @@ def plan_entries(
         formats: Which of ``PLAN_FORMATS`` to write.
         policy: What a format does with what it cannot carry.
         time: The time of day of the sessions in ``plan.ics``; all-day events when None.
+        reviews: Reviews of recorded sessions: ``plan.html`` then shows a walked-and-planned chart per recording.
 
     Raises:
         FormatError: A format is unknown (or, under ``STRICT``, cannot carry the plan).
@@ -155,7 +161,7 @@ def plan_entries(
             changes = ()
     from retrointervals.render.html import plan_report  # noqa: PLC0415 - lxml only when exporting
 
-    entries.append(PlanEntry("plan.html", plan_report(plan).encode("utf-8"), "html"))
+    entries.append(PlanEntry("plan.html", plan_report(plan, reviews=reviews).encode("utf-8"), "html"))
     entries.append(PlanEntry("README.txt", _readme(plan, entries, dated.readme).encode("utf-8"), "readme"))
     return entries
 
@@ -200,6 +206,7 @@ def export_plan(
     overwrite: bool = False,
     policy: Policy = Policy.LOSSY,
     time: dt.time | None = None,
+    reviews: Sequence[SessionReview] = (),
 ) -> tuple[ExportedFile, ...]:
     """Write a plan's files, report and README as the folder ``folder`` (created if missing).
 
@@ -213,6 +220,7 @@ def export_plan(
         policy: What a format does with what it cannot carry; ``LOSSY`` (the default) writes the closest valid
             file and reports the changes, which the README lists.
         time: The time of day of the sessions in ``plan.ics`` (floating local time); all-day events when None.
+        reviews: Reviews of recorded sessions: the report shows what was walked next to what was planned.
 
     Raises:
         OutputExistsError: ``folder`` is not empty and ``overwrite`` is false.
@@ -222,7 +230,7 @@ def export_plan(
         FormatError: A format is unknown (or, under ``STRICT``, cannot carry the plan).
         ValidationError: ``time`` has a time zone.
     """
-    entries = plan_entries(plan, formats=formats, policy=policy, time=time)
+    entries = plan_entries(plan, formats=formats, policy=policy, time=time, reviews=reviews)
     return write_plan_folder(entries, folder, overwrite=overwrite)
 
 

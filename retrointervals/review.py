@@ -1,14 +1,24 @@
 """Compare what was walked with what was planned: match a recording to a session, align it step by step, score it.
 
 Matching (``match_session``): the session the walker names wins; else the workout name the recording carries
-(a watch that followed one of our FIT workouts: ``Retro W2 S1``); else the date, and when several sessions are
+(a watch that followed one of our FIT workouts: ``Retro W02S1``); else the date, and when several sessions are
 near that date, the one whose planned speed profile fits the recorded speeds best (qdomyos-zwift writes no
 program name).
 
 Alignment (``review_session``): laps that point to workout steps (``wkt_step_index``) are matched to the steps
 they name, in order; else, when there are exactly as many laps as planned steps (a lap-button session), lap *i* is
-step *i*; else each step is the stretch of the recording at its planned time. A step's walked time is its lap's
-timer time, or the seconds the belt moved (speed at least ``MOVING_MPS``, or still speeding up) in its stretch.
+step *i*; else, when the lap button was pressed once per lap-button step (laps ended ``manual``), each lap holds
+the steps up to the next lap-button step; else the steps are laid one after the other on the timer clock, each for
+its planned time, except stop-to-turn steps (see below). A step's walked time is its lap's timer time, or the
+seconds the belt moved (speed at least ``MOVING_MPS``, or still speeding up) in its stretch.
+
+Stop-to-turn steps (``Step.belt_stopped``): the walker stops the belt, turns, restarts it and presses lap, so the
+recording shows the belt slowing to a stop (speed below ``MOVING_MPS``; a watch or qdomyos-zwift may also
+auto-pause, leaving a gap) and then moving again. Aligned by time, such a step runs from where it is due until the
+belt moves again after that stop, however long the walker took (searched up to ``STOP_SEARCH_S`` beyond its
+expected length; without a stop there, its expected length). Its walked time is that real time, pauses included.
+It counts as walked when the walker turned (the recording goes on past it); its zero speed is not a fault, and it
+does not enter compliance, which is about the walking steps.
 
 Belt acceleration: a treadmill takes a few seconds to reach a new speed, so a step's mean speed dips at its start
 (Runna corrects for the same effect; formats notes §6.4). The review leaves out the first ``SETTLE_S`` seconds of
@@ -16,14 +26,16 @@ every step (never more than half the step) when it averages speeds, and says how
 8 seconds are a design choice [D]: consumer belts change speed at roughly 0.5-1 km/h per second, so 8 s covers a
 change of several km/h; no measurement backs the number (formats notes §6.4 say so too).
 
-Compliance (0-1): each step's planned seconds, weighted by the share of it walked (at most 1) and by how close its
-speed was (1 within ``SPEED_TOLERANCE``, else the ratio of the slower to the faster speed); summed over the
-session and divided by its planned seconds. Bands, after TrainingPeaks' colours: green at 0.80 or more, yellow
-0.50-0.79, orange below 0.50, red for a session not walked. Without a recording, compliance comes from the log:
-done 1, skipped 0, partial the logged backward minutes over the planned ones (0.5 when not given) [D].
+Compliance (0-1): each walking step's planned seconds, weighted by the share of it walked (at most 1) and by how
+close its speed was (1 within ``SPEED_TOLERANCE``, else the ratio of the slower to the faster speed); summed over
+the session's walking steps and divided by their planned seconds (stop-to-turn steps are left out). Bands, after
+TrainingPeaks' colours: green at 0.80 or more, yellow 0.50-0.79, orange below 0.50, red for a session not walked.
+Without a recording, compliance comes from the log: done 1, skipped 0, partial the logged backward minutes over
+the planned ones (0.5 when not given) [D].
 
-A recording cannot tell which way the walker faced: "backward walked" is the time walked during the planned
-backward bouts. Backward time counts the bouts only, not the turns (as the plan's descriptions do).
+A recording cannot tell which way the walker faced: "backward walked" is the time walked during the planned steps
+that walk backward, by the one definition of backward time (``retrointervals.timeline.walks_backward``: every
+second walked backward on a moving belt, slow turns included, stopped turns not), for the plan and the recording.
 """
 
 from __future__ import annotations
@@ -38,16 +50,18 @@ from pathlib import Path
 
 import attrs
 
-from retrointervals.activity import Activity, read_activity
+from retrointervals.activity import Activity, Record, read_activity
 from retrointervals.errors import FormatError, ValidationError
 from retrointervals.model import Direction, Plan, Repeat, Step, StepKind, Workout
 from retrointervals.sessionlog import LogEntry, Status, format_session, parse_session
+from retrointervals.timeline import walks_backward
 
 __all__ = [
     "BANDS",
     "MOVING_MPS",
     "SETTLE_S",
     "SPEED_TOLERANCE",
+    "STOP_SEARCH_S",
     "SessionReview",
     "StepReview",
     "band",
@@ -66,8 +80,12 @@ MOVING_MPS = 0.2
 #: A step's mean speed within this fraction of the plan counts as on target [D]; Stryd measured about 2 %
 #: "free distance" on calibrated treadmills, and watch speeds on a treadmill are estimates.
 SPEED_TOLERANCE = 0.05
+#: How far past its expected length (s) a stop-to-turn step's stop and restart are looked for [D].
+STOP_SEARCH_S = 120.0
 #: (lowest compliance, band), best first; a session not walked is ``red``.
 BANDS = ((0.80, "green"), (0.50, "yellow"), (0.0, "orange"))
+#: A rise in speed (m/s) between two records that tells a belt starting again from a stop [D].
+_RISING_MPS = 0.02
 #: Longest gap between records counted as walking (s); longer gaps are pauses.
 _MAX_RECORD_GAP_S = 5.0
 _NAME_SESSION = re.compile(r"W\s*0*(\d{1,3})\s*S\s*0*(\d{1,2})", re.IGNORECASE)
@@ -93,6 +111,9 @@ class StepReview:
         planned_kmh: Planned belt speed.
         walked_kmh: Mean recorded speed after the settling seconds, if the recording has speeds there.
         settle_records: Records left out at the start of the step while the belt changed speed.
+        belt_stopped: A stop-to-turn step: the belt stands still; ``walked_s`` is the time the turn took and
+            ``planned_kmh`` the speed to restart at.
+        walks_backward: Whether the step's time counts as backward time (``timeline.walks_backward``).
     """
 
     number: int
@@ -103,6 +124,8 @@ class StepReview:
     planned_kmh: float
     walked_kmh: float | None
     settle_records: int
+    belt_stopped: bool = False
+    walks_backward: bool = False
 
     @property
     def is_bout(self) -> bool:
@@ -111,7 +134,9 @@ class StepReview:
 
     @property
     def score(self) -> float:
-        """This step's share of compliance, 0-1: share walked times speed closeness."""
+        """This step's share of compliance, 0-1: share walked times speed closeness (a stopped turn: 1 if turned)."""
+        if self.belt_stopped:
+            return 1.0 if self.walked_s > 0 else 0.0
         if self.planned_s <= 0:
             return 1.0
         share = min(1.0, self.walked_s / self.planned_s)
@@ -136,7 +161,7 @@ class SessionReview:
             ``date and speed profile``, or empty without a recording.
         aligned_by: ``laps to steps``, ``lap per step``, ``time`` or empty without a recording.
         planned_s / walked_s: Whole session, seconds.
-        backward_planned_s / backward_walked_s: Backward bouts only, seconds.
+        backward_planned_s / backward_walked_s: Backward time (``timeline.walks_backward``), seconds.
         backward_planned_kmh: The planned backward speed (the fastest bout).
         backward_walked_kmh: Mean recorded speed over the bouts after the settling seconds, if recorded.
         compliance: 0-1 (see the module).
@@ -212,6 +237,7 @@ class SessionReview:
                     "planned_kmh": round(step.planned_kmh, 2),
                     "walked_kmh": None if step.walked_kmh is None else round(step.walked_kmh, 2),
                     "settle_records_left_out": step.settle_records,
+                    "belt_stopped": step.belt_stopped,
                 }
                 for step in self.steps
             ],
@@ -244,6 +270,21 @@ class _Planned:
     backward: bool
     kind: str
     row: int
+    #: A stop-to-turn step (the belt stands still; ``kmh`` is the restart speed).
+    stopped: bool = False
+    #: Counts as backward time (``timeline.walks_backward``).
+    walks_back: bool = False
+    #: Ends on the lap button.
+    until_lap: bool = False
+
+    @property
+    def is_bout(self) -> bool:
+        return self.backward and self.kind != StepKind.TRANSITION.label
+
+    @property
+    def belt_kmh(self) -> float:
+        """The belt's speed during the step (0 while stopped)."""
+        return 0.0 if self.stopped else self.kmh
 
 
 def _rows(workout: Workout) -> dict[tuple[int, ...], int]:
@@ -277,6 +318,9 @@ def _planned(workout: Workout) -> list[_Planned]:
             segment.step.direction is Direction.BACKWARD,
             segment.step.kind.label,
             rows.get(segment.path, -1),
+            segment.step.belt_stopped,
+            walks_backward(segment.step),
+            segment.step.until_lap,
         )
         for segment in workout.timeline
     ]
@@ -342,7 +386,7 @@ def _profile_distance(workout: Workout, activity: Activity) -> float:
             continue
         index = bisect.bisect_right(starts, record.time_s) - 1
         if 0 <= index < len(planned) and record.time_s < planned[index].end:
-            total += abs(record.speed_mps * 3.6 - planned[index].kmh)
+            total += abs(record.speed_mps * 3.6 - planned[index].belt_kmh)
             count += 1
     return total / count if count else float("inf")
 
@@ -350,8 +394,13 @@ def _profile_distance(workout: Workout, activity: Activity) -> float:
 # --- alignment ----------------------------------------------------------------------------------------------
 
 
-def _windows(planned: list[_Planned], activity: Activity) -> tuple[list[tuple[float, float] | None], str]:
-    """Per planned step, the stretch of the recording walked for it (None if not reached), and how."""
+def _windows(
+    planned: list[_Planned], activity: Activity, times: list[float]
+) -> tuple[list[tuple[float, float] | None], str]:
+    """Per planned step, the stretch of the recording walked for it (None if not reached), and how.
+
+    ``times`` are the record times on the clock the stretches are laid on (the timer clock when aligned by time).
+    """
     laps = activity.laps
     if activity.laps_point_to_steps:
         windows: list[tuple[float, float] | None] = [None] * len(planned)
@@ -365,7 +414,81 @@ def _windows(planned: list[_Planned], activity: Activity) -> tuple[list[tuple[fl
         return windows, "laps to steps"
     if len(laps) == len(planned) > 1:
         return [(lap.start_s, lap.start_s + lap.duration_s) for lap in laps], "lap per step"
-    return [(step.start, step.end) for step in planned], "time"
+    presses = [index for index, step in enumerate(planned) if step.until_lap]
+    pressed = all(lap.trigger == "manual" for lap in laps[:-1])
+    if presses and pressed and len(laps) == len(presses) + 1 and presses[-1] < len(planned) - 1:
+        return _press_windows(planned, activity), "laps at lap-button steps"
+    return _time_windows(planned, activity, times), "time"
+
+
+def _press_windows(planned: list[_Planned], activity: Activity) -> list[tuple[float, float] | None]:
+    """A lap pressed at the end of every lap-button step: each lap holds the steps up to and including one.
+
+    Inside a lap the steps follow each other at their planned lengths; the lap-button step lasts until the lap
+    ends (the walker pressed it when ready).
+    """
+    windows: list[tuple[float, float] | None] = []
+    laps = iter(activity.laps)
+    lap = next(laps)
+    cursor = lap.start_s
+    for step in planned:
+        lap_end = lap.start_s + lap.duration_s
+        if step.until_lap:
+            windows.append((min(cursor, lap_end), lap_end))
+            lap = next(laps)
+            cursor = lap.start_s
+        else:
+            windows.append((cursor, cursor + step.end - step.start))
+            cursor += step.end - step.start
+    return windows
+
+
+def _moving(speed_mps: float | None) -> bool:
+    return speed_mps is None or speed_mps >= MOVING_MPS
+
+
+def _time_windows(planned: list[_Planned], activity: Activity, times: list[float]) -> list[tuple[float, float] | None]:
+    """The steps one after the other on the timer clock; a stop-to-turn step lasts until the belt moves again."""
+    windows: list[tuple[float, float] | None] = []
+    cursor = 0.0
+    for step in planned:
+        length = step.end - step.start
+        end = _restart(activity, times, cursor, length) if step.stopped else cursor + length
+        windows.append((cursor, end))
+        cursor = end
+    return windows
+
+
+def _restart(activity: Activity, times: list[float], begin: float, length: float) -> float:
+    """When the belt moves again after the stop of a stop-to-turn step due at ``begin`` (on the ``times`` clock).
+
+    The stop is the first record below ``MOVING_MPS`` or after a pause (a gap in the records) within the expected
+    length plus ``STOP_SEARCH_S``; without one, the step keeps its expected length.
+    """
+    records = activity.records
+    first = bisect.bisect_left(times, begin)
+    stop = None
+    for index in range(first, len(times)):
+        if times[index] > begin + length + STOP_SEARCH_S:
+            break
+        paused = index > 0 and records[index].time_s - records[index - 1].time_s > _MAX_RECORD_GAP_S
+        if paused or not _moving(records[index].speed_mps):
+            stop = index
+            break
+    if stop is None:
+        return begin + length
+    if _moving(records[stop].speed_mps):  # paused while standing: the first record after the pause restarts
+        return times[stop]
+    restart = next((index for index in range(stop + 1, len(times)) if _restarting(records, index)), None)
+    return times[restart] if restart is not None else times[-1] + 1.0
+
+
+def _restarting(records: Sequence[Record], index: int) -> bool:
+    """The belt starts again at this record: it speeds up from the stop, or records resume after a pause."""
+    speed, before = records[index].speed_mps, records[index - 1]
+    if speed is None or before.speed_mps is None or records[index].time_s - before.time_s > _MAX_RECORD_GAP_S:
+        return True
+    return speed > before.speed_mps + _RISING_MPS
 
 
 def review_session(
@@ -382,9 +505,9 @@ def review_session(
     _session_at(plan, week, number, format_session(week, number))
     workout = plan.weeks[week - 1].sessions[number - 1].workout
     planned = _planned(workout)
-    bouts = [step for step in planned if step.backward and step.kind != StepKind.TRANSITION.label]
+    bouts = [step for step in planned if step.is_bout]
     planned_s = sum(step.end - step.start for step in planned)
-    backward_planned_s = sum(step.end - step.start for step in bouts)
+    backward_planned_s = sum(step.end - step.start for step in planned if step.walks_back)
     common = {
         "session": format_session(week, number),
         "week": week,
@@ -397,14 +520,26 @@ def review_session(
     }
     if activity is None:
         return _from_log(entry, common)
-    windows, aligned_by = _windows(planned, activity)
-    steps = _measure(planned, windows, activity, aligned_by != "time")
-    bout_steps = [step for step in steps if step.is_bout]
-    measured = [(step.walked_kmh, step.walked_s) for step in bout_steps if step.walked_kmh is not None]
+    on_laps = activity.laps_point_to_steps or len(activity.laps) == len(planned) > 1
+    times = [record.time_s for record in activity.records] if on_laps else _timer_times(activity)
+    windows, aligned_by = _windows(planned, activity, times)
+    if aligned_by == "laps at lap-button steps":
+        times = [record.time_s for record in activity.records]
+    steps = _measure(planned, windows, activity, times, by_laps=on_laps)
+    walking = [step for step in steps if not step.belt_stopped]
+    walking_planned_s = sum(step.planned_s for step in walking)
+    measured = [(step.walked_kmh, step.walked_s) for step in steps if step.is_bout and step.walked_kmh is not None]
     weight = sum(seconds for _, seconds in measured)
     notes = []
     if not activity.has_speed:
         notes.append("the recording has no speeds: compliance counts time only")
+    turns = [step for step in steps if step.belt_stopped]
+    if turns:
+        done = [step for step in turns if step.walked_s > 0]
+        notes.append(
+            f"{len(done)} of {len(turns)} stopped turns done, {_clock(sum(step.walked_s for step in done))} in all "
+            f"(expected {_clock(sum(step.planned_s for step in done))}); they are left out of compliance"
+        )
     if entry is None:
         notes.append("no log entry: effort and pain unknown")
     return SessionReview(
@@ -413,14 +548,21 @@ def review_session(
         matched_by=matched_by,
         aligned_by=aligned_by,
         walked_s=sum(step.walked_s for step in steps),
-        backward_walked_s=sum(step.walked_s for step in bout_steps),
+        backward_walked_s=sum(step.walked_s for step in steps if step.walks_backward),
         backward_walked_kmh=sum(kmh * seconds for kmh, seconds in measured) / weight if weight else None,
-        compliance=sum(step.planned_s * step.score for step in steps) / planned_s if planned_s else 0.0,
+        compliance=(
+            sum(step.planned_s * step.score for step in walking) / walking_planned_s if walking_planned_s else 0.0
+        ),
         steps=tuple(steps),
         settle_records=sum(step.settle_records for step in steps),
         recording=recording,
         notes=tuple(notes),
     )
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _from_log(entry: LogEntry | None, common: dict[str, object]) -> SessionReview:
@@ -470,17 +612,24 @@ def _timer_times(activity: Activity) -> list[float]:
 
 
 def _measure(
-    planned: list[_Planned], windows: list[tuple[float, float] | None], activity: Activity, by_laps: bool
+    planned: list[_Planned],
+    windows: list[tuple[float, float] | None],
+    activity: Activity,
+    times: list[float],
+    *,
+    by_laps: bool,
 ) -> list[StepReview]:
+    """Each step's walked time and speed in its stretch of the recording (``times``: the records' clock)."""
     records = activity.records
-    times = [record.time_s for record in records] if by_laps else _timer_times(activity)
     result = []
     for number, (step, window) in enumerate(zip(planned, windows, strict=True), start=1):
         walked = 0.0
         speed_sum = 0.0
         speed_count = 0
         settle_count = 0
-        if window is not None:
+        if window is not None and step.stopped:
+            walked = _turn_time(activity, times, window, by_laps=by_laps, last=number == len(planned))
+        elif window is not None:
             begin, end = window
             settle = min(float(SETTLE_S), (end - begin) / 2)
             first = bisect.bisect_left(times, begin)
@@ -491,12 +640,11 @@ def _measure(
                 following = times[index + 1] if index + 1 < len(times) else now + 1.0
                 gap = min(following, end) - now
                 settling = now < begin + settle
-                moving = settling or record.speed_mps is None or record.speed_mps >= MOVING_MPS
-                if moving and gap <= _MAX_RECORD_GAP_S:
+                if (settling or _moving(record.speed_mps)) and gap <= _MAX_RECORD_GAP_S:
                     walked += gap
                 if record.speed_mps is None:
                     continue
-                if now < begin + settle:
+                if settling:
                     settle_count += 1
                 else:
                     speed_sum += record.speed_mps
@@ -515,9 +663,30 @@ def _measure(
                 planned_kmh=step.kmh,
                 walked_kmh=speed_sum / speed_count * 3.6 if speed_count else None,
                 settle_records=settle_count,
+                belt_stopped=step.stopped,
+                walks_backward=step.walks_back,
             )
         )
     return result
+
+
+def _turn_time(
+    activity: Activity, times: list[float], window: tuple[float, float], *, by_laps: bool, last: bool
+) -> float:
+    """The seconds a stop-to-turn step took, or 0 when the walker did not turn (the recording ends before it ends).
+
+    The real time between its start and the restart, pauses included: a watch may auto-pause while the belt stands.
+    """
+    begin, end = window
+    if by_laps:
+        return end - begin
+    records = activity.records
+    first = bisect.bisect_left(times, begin)
+    after = bisect.bisect_left(times, end)
+    if first >= len(times) or (after >= len(times) and not last):
+        return 0.0
+    finish = records[after].time_s if after < len(times) else records[-1].time_s + 1.0
+    return max(0.0, finish - records[first].time_s)
 
 
 # --- convenience --------------------------------------------------------------------------------------------
@@ -610,7 +779,8 @@ def review_chart(review: SessionReview, width: int = 720, height: int = 160) -> 
     """An SVG chart of one reviewed session, for the plan report next to the planned session's chart.
 
     Each planned step is a box (width its planned time, height its planned speed; backward steps shaded) with the
-    walked speed drawn over it as a line, and the walked share of the step as a bar along the bottom.
+    walked speed drawn over it as a line, and the walked share of the step as a bar along the bottom. A
+    stop-to-turn step is a dashed strip on the axis (the belt stands), green along the bottom when the walker turned.
     """
     steps = review.steps
     total = sum(step.planned_s for step in steps) or 1.0
@@ -626,7 +796,12 @@ def review_chart(review: SessionReview, width: int = 720, height: int = 160) -> 
     x = 0.0
     for step in steps:
         w = step.planned_s / total * width
-        planned_y = plot - step.planned_kmh / top * plot
+        planned_y = plot - (0.0 if step.belt_stopped else step.planned_kmh) / top * plot
+        if step.belt_stopped:  # the belt stands: a hatched strip on the axis, no speed to compare
+            parts.append(
+                f'<rect x="{x:.1f}" y="{plot - 6}" width="{w:.1f}" height="6" fill="none" stroke="#000000"'
+                ' stroke-width="0.5" stroke-dasharray="2 2"><title>stopped to turn</title></rect>'
+            )
         fill = "#c9d7f0" if step.backward else "#eeeeee"
         parts.append(
             f'<rect x="{x:.1f}" y="{planned_y:.1f}" width="{w:.1f}" height="{plot - planned_y:.1f}" fill="{fill}"'
@@ -647,7 +822,8 @@ def review_chart(review: SessionReview, width: int = 720, height: int = 160) -> 
     parts.append(
         f'<text x="4" y="{height - 4}" font-size="11" font-family="sans-serif">{review.session}: walked '
         f"{review.walked_s / 60:.1f} of {review.planned_s / 60:.1f} min, compliance {review.compliance:.2f} "
-        f"({review.band}); boxes planned speed (blue backward), red line walked speed</text>"
+        f"({review.band}); boxes planned speed (blue backward, dashed: belt stopped to turn), red line walked "
+        "speed</text>"
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -5,7 +5,9 @@ Columns (the header row names them; order is free, every column but ``date`` and
 ==================== ========================================================================================
 ``date``              the day the session was walked, ``YYYY-MM-DD``
 ``session``           the plan's session, ``W2S1`` = week 2, session 1
-``status``            ``done``, ``partial`` (stopped early or bouts left out) or ``skipped``
+``status``            ``done``, ``partial`` (stopped early or bouts left out) or ``skipped`` (the printed plan's
+                      "done" box)
+``backward_minutes``  minutes walked backward in total
 ``rpe``               effort of the hardest backward bout on the Borg 6-20 scale (the scale rules R1/R4/R5 use;
                       11 is "light", 13 "somewhat hard")
 ``pain_during``       worst pain during the session, 0-10 (0 no pain, 10 worst imaginable)
@@ -14,9 +16,11 @@ Columns (the header row names them; order is free, every column but ``date`` and
 ``stumble``           ``no``; ``yes`` (a misstep recovered without the rails); ``near-fall`` (had to grab the
                       rails or a person, or pulled the safety key); ``fall``
 ``handrails``         ``yes`` if the handrails were held during backward bouts, ``no`` if not
-``backward_minutes``  minutes walked backward in total
 ``notes``             free text, one line
 ==================== ========================================================================================
+
+The printed plan's log rows (``retrointervals.render.html.LOG_FIELDS``) carry the same names, in the same order
+(all but ``session``, which the row already is, and ``handrails``).
 
 Reading refuses bad values with one line naming the row and the column. Writing goes through a temporary file and
 a rename (``write_atomic``), and ``add_entry`` keeps every other session's row.
@@ -54,18 +58,19 @@ __all__ = [
 
 #: The log's file name in the plan folder.
 LOG_FILE = "log.csv"
-#: The columns, in the order they are written.
+#: The columns, in the order they are written: the printed plan's log rows (``render.html.LOG_FIELDS``) use the
+#: same names in the same order, and add none.
 COLUMNS = (
     "date",
     "session",
     "status",
+    "backward_minutes",
     "rpe",
     "pain_during",
     "pain_after",
     "pain_next_morning",
     "stumble",
     "handrails",
-    "backward_minutes",
     "notes",
 )
 #: Most rows a log may hold (years of sessions); bounds a hostile file.

@@ -438,7 +438,8 @@ def recorded_activities(draw: st.DrawFn, workout: Workout, start: dt.datetime | 
     while second < end:
         while index < len(segments) - 1 and second >= segments[index].end.exact:
             index += 1
-        target = float(segments[index].step.speed.exact_kmh) * factor
+        step = segments[index].step
+        target = 0.0 if step.belt_stopped else float(step.speed.exact_kmh) * factor  # stop-to-turn: belt stands
         belt = min(target, belt + acceleration) if belt < target else max(target, belt - acceleration)
         speed = belt * (1 + noise[second % len(noise)]) / 3.6
         records.append(Record(float(second), speed, distance))

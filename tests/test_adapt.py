@@ -24,7 +24,7 @@ from retrointervals.adaptation import (
 )
 from retrointervals.errors import FormatError, ValidationError
 from retrointervals.model import Level
-from retrointervals.plans import check, generate_plan
+from retrointervals.plans import check, generate_plan, workout_name
 from retrointervals.plans.loads import SessionShape, WeekLoad, progressed
 from retrointervals.review import review_activity, review_plan
 from retrointervals.sessionlog import Balance, LogEntry, Status
@@ -84,7 +84,7 @@ def test_red_pain_steps_back_to_a_lighter_week_then_repeats(rehab):
     assert weeks[2].label == "step back"
     assert load(weeks[2]).backward_s < load(weeks[1]).backward_s
     assert load(weeks[3]) == attrs.evolve(load(weeks[1]), deload=False)
-    assert weeks[3].sessions[0].workout.name == "Retro W4 S1"
+    assert weeks[3].sessions[0].workout.name == workout_name(4, 1)
     assert not check(result.plan)
 
 
@@ -96,7 +96,7 @@ def test_a_missed_session_repeats_the_week_and_shifts_later_dates(rehab):
     assert len(result.plan.weeks) == len(rehab.weeks) + 1
     repeated, planned = result.plan.weeks[2], rehab.weeks[1]
     assert [s.workout.steps for s in repeated.sessions] == [s.workout.steps for s in planned.sessions]
-    assert repeated.sessions[0].workout.name == "Retro W3 S1"
+    assert repeated.sessions[0].workout.name == workout_name(3, 1)
     assert result.plan.session_date(2, 0) == rehab.session_date(1, 0) + dt.timedelta(days=7)
 
 
@@ -233,3 +233,24 @@ def test_adapt_keeps_the_rules_the_walked_weeks_and_never_progresses_after_troub
         if result.plan is not None and len(result.plan.weeks) > walked:
             before, after = load(plan.weeks[walked - 1]), load(result.plan.weeks[walked])
             assert not progressed(before, before, after)
+
+
+@pytest.mark.parametrize("turn", ["stop", "slow"])
+def test_adapted_weeks_keep_the_plans_turns_and_the_generators_names(turn):
+    plan = generate_plan("intermediate", Speed.kmh(4.5), start=START, turn=turn)
+    log = easy(plan, 1) + easy(plan, 2)
+    log[-1] = attrs.evolve(log[-1], pain_during=6)
+    result = run(plan, log, 2)
+    assert result.decision.action is Action.STEP_BACK
+    adapted = result.plan
+    assert not check(adapted)
+    for week_number, week in enumerate(adapted.weeks, start=1):
+        for number, session in enumerate(week.sessions, start=1):
+            assert session.workout.name == workout_name(week_number, number)
+            turns = [s.step for s in session.workout.timeline if s.step.kind.value == "transition"]
+            assert {step.belt_stopped for step in turns} == {turn == "stop"}
+    lighter = adapted.weeks[2]
+    assert lighter.label == "step back"
+    workout = lighter.sessions[0].workout
+    assert workout.description.startswith("Week 3 (step back)")
+    assert f"{workout.backward_time} of backward walking" in workout.description

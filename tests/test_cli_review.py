@@ -10,6 +10,7 @@ from recordings import record_session
 
 from retrointervals.cli import main
 from retrointervals.formats import native
+from retrointervals.plans import workout_name
 from retrointervals.sessionlog import read_log
 
 
@@ -79,9 +80,12 @@ def test_review_json_after_an_easy_painless_week_progresses(folder, capsys):
     document = json.loads(capsys.readouterr().out)
     sessions = document["sessions"]
     assert [s["session"] for s in sessions] == ["W1S1", "W1S2", "W1S3"]
-    for session in sessions:
-        assert (session["planned_s"], session["walked_s"]) == (1350.0, 1350.0)
-        assert (session["backward_planned_s"], session["backward_walked_s"]) == (360.0, 360.0)
+    plan = native.read(folder / "plan.json")
+    for session, planned in zip(sessions, plan.weeks[0].sessions, strict=True):
+        planned_s = float(planned.workout.total_time.exact)
+        backward_s = float(planned.workout.backward_time.exact)  # timeline.walks_backward: turns stop the belt
+        assert (session["planned_s"], session["walked_s"]) == (planned_s, planned_s)
+        assert (session["backward_planned_s"], session["backward_walked_s"]) == (backward_s, backward_s)
         assert session["compliance"] == 1.0
         assert session["log"]["rpe_borg_6_20"] == 10
     assert document["decision"]["action"] == "progress"
@@ -121,7 +125,7 @@ def test_adapt_repeats_a_week_with_a_stumble_and_keeps_the_log(folder, capsys):
     assert after.weeks[0] == before.weeks[0]
     assert len(after.weeks) == len(before.weeks) + 1
     assert after.weeks[1].sessions[0].workout.steps == before.weeks[0].sessions[0].workout.steps
-    assert after.weeks[1].sessions[0].workout.name == "Retro W2 S1"
+    assert after.weeks[1].sessions[0].workout.name == workout_name(2, 1)
     assert len(read_log(folder / "log.csv")) == 3
     assert main(["check", str(folder / "plan.json")]) == 0
 
@@ -147,3 +151,29 @@ def test_adapt_reads_runtime_numbers_from_the_rules_file(folder, capsys, tmp_pat
     rules.write_text(json.dumps({"runtime": {"rpe_limit": 9}}))
     assert main(["adapt", str(folder), "--today", "2026-12-07", "--rules", str(rules)]) == 1
     assert "unknown runtime setting 'rpe_limit'" in capsys.readouterr().err
+
+
+def test_adapt_charts_what_was_walked_next_to_the_plan_in_the_report(folder, capsys):
+    from lxml import html  # noqa: PLC0415
+
+    record_week(folder)
+    log_week(folder)
+    assert main(["log", str(folder), "W1S3", "--stumble"]) == 0
+    assert main(["adapt", str(folder), "--today", "2026-12-07"]) == 0
+    page = html.fromstring((folder / "plan.html").read_bytes())
+    figures = page.xpath("//section[@class='walked']/figure[@class='review-chart']")
+    assert [figure.get("data-session") for figure in figures] == ["W1S1", "W1S2", "W1S3"]
+    for figure in figures:
+        assert figure.xpath(".//*[local-name()='svg']")
+        assert "compliance 1.00 (green)" in figure.findtext("figcaption")
+    assert len(list((folder / "recordings").iterdir())) == 3  # the recordings are kept
+
+
+def test_the_log_and_the_printed_log_rows_name_their_fields_alike():
+    from retrointervals.render.html import LOG_FIELDS  # noqa: PLC0415
+    from retrointervals.sessionlog import COLUMNS  # noqa: PLC0415
+
+    names = [name for name, _ in LOG_FIELDS]
+    assert set(names) <= set(COLUMNS)
+    assert [name for name in COLUMNS if name in names] == names  # the same order too
+    assert "Borg 6-20" in dict(LOG_FIELDS)["rpe"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from recordings import record_session
 from retrointervals import strategies as ris
 from retrointervals.activity import fit as activity_fit
 from retrointervals.errors import FormatError, ValidationError
+from retrointervals.model import Direction, StepKind
 from retrointervals.plans import generate_plan
 from retrointervals.review import (
     SETTLE_S,
@@ -24,14 +26,20 @@ from retrointervals.review import (
     review_session,
 )
 from retrointervals.sessionlog import LogEntry, Status
+from retrointervals.timeline import walks_backward
 from retrointervals.units import Speed
 
 START = dt.date(2026, 12, 1)
 
 
-@pytest.fixture(scope="module")
-def plan():
-    return generate_plan("beginner", Speed.kmh(4.5), weeks=2, start=START)
+@pytest.fixture(scope="module", params=["stop", "slow"])
+def plan(request):
+    """An intermediate plan (the first level that may turn on a slow belt), in both turn modes."""
+    return generate_plan("intermediate", Speed.kmh(4.5), weeks=2, start=START, turn=request.param)
+
+
+def stops(plan):
+    return plan.weeks[0].sessions[0].workout.timeline[1].step.belt_stopped
 
 
 def at(plan, week, number, hour=8):
@@ -45,48 +53,107 @@ def reviewed(plan, week=1, number=1, entries=(), session=None, **walk):
     return review_activity(plan, activity, entries, session=session)
 
 
-# Week 1 of the beginner plan: 5 min warm-up, 4 x (15 s turn, 90 s backward at 2.2 km/h, 15 s turn), forward
-# recoveries of 90 s, 5 min cool-down: 22:30 in all, 6:00 of backward bouts.
-PLANNED_S, BACKWARD_S = 1350.0, 360.0
+@attrs.frozen
+class Expected:
+    """A session's figures derived from its plan, walked as planned until ``stop`` seconds.
+
+    A stop-to-turn step counts (its expected length) once the belt moves again after it; compliance is over the
+    walking steps; backward time is every second of a step that ``walks_backward``.
+    """
+
+    planned_s: float
+    walked_s: float
+    backward_planned_s: float
+    backward_walked_s: float
+    walking_planned_s: float
+    walking_walked_s: float
+    bout_kmh: float
+    moving_steps: int
+
+    @classmethod
+    def of(cls, workout, stop=float("inf"), skip=lambda step: False):
+        figures = dict.fromkeys(("walked", "backward_planned", "backward_walked", "walking_planned", "walking"), 0.0)
+        for segment in workout.timeline:
+            step = segment.step
+            start, end = float(segment.start.exact), float(segment.end.exact)
+            length = end - start
+            part = 0.0 if skip(step) else (length if step.belt_stopped and end < stop else 0.0)
+            if not step.belt_stopped:
+                part = 0.0 if skip(step) else max(0.0, min(end, stop) - start)
+                figures["walking_planned"] += length
+                figures["walking"] += part
+            figures["walked"] += part
+            if walks_backward(step):
+                figures["backward_planned"] += length
+                figures["backward_walked"] += part
+        return cls(
+            planned_s=float(workout.total_time.exact),
+            walked_s=figures["walked"],
+            backward_planned_s=figures["backward_planned"],
+            backward_walked_s=figures["backward_walked"],
+            walking_planned_s=figures["walking_planned"],
+            walking_walked_s=figures["walking"],
+            bout_kmh=max(float(s.step.speed.exact_kmh) for s in workout.timeline if s.step.kind is StepKind.ACTIVE),
+            moving_steps=sum(not s.step.belt_stopped for s in workout.timeline),
+        )
+
+
+def expected(plan, week=1, number=1, **walked):
+    return Expected.of(plan.weeks[week - 1].sessions[number - 1].workout, **walked)
 
 
 @pytest.mark.parametrize("recorder", ["watch", "qz"])
 def test_walked_exactly(plan, recorder):
+    want = expected(plan)
     review = reviewed(plan, recorder=recorder, laps="steps" if recorder == "watch" else "none")
-    assert (review.planned_s, review.walked_s) == (PLANNED_S, PLANNED_S)
-    assert (review.backward_planned_s, review.backward_walked_s) == (BACKWARD_S, BACKWARD_S)
-    assert review.backward_planned_kmh == pytest.approx(2.2)
-    assert review.backward_walked_kmh == pytest.approx(2.2, rel=0.01)
+    assert (review.planned_s, review.walked_s) == (want.planned_s, want.planned_s)
+    assert (review.backward_planned_s, review.backward_walked_s) == (want.backward_planned_s, want.backward_planned_s)
+    assert review.backward_planned_kmh == pytest.approx(want.bout_kmh)
+    assert review.backward_walked_kmh == pytest.approx(want.bout_kmh, rel=0.01)
     assert review.compliance == 1.0
     assert review.band == "green"
     assert review.matched_by == ("workout name" if recorder == "watch" else "date")
     assert review.aligned_by == ("laps to steps" if recorder == "watch" else "time")
-    # 17 steps; SETTLE_S (8) records are left out of each (of the 15-s turns too: half of 15 s still holds 8)
-    assert len(review.steps) == 17
-    assert review.settle_records == SETTLE_S * 17
+    # SETTLE_S records are left out of each walking step (of 15-s slow turns too: half of 15 s still holds 8);
+    # stopped turns have no speed to average
+    assert len(review.steps) == len(plan.weeks[0].sessions[0].workout.timeline)
+    assert review.settle_records == SETTLE_S * want.moving_steps
+    stopped = [step for step in review.steps if step.belt_stopped]
+    assert len(stopped) == (8 if stops(plan) else 0)
+    assert all(step.score == 1.0 and step.walked_s == step.planned_s for step in stopped)
 
 
-def test_stopped_half_way(plan):
-    review = reviewed(plan, stop_after_s=PLANNED_S / 2)
-    assert review.walked_s == PLANNED_S / 2
-    assert review.backward_walked_s == 180.0  # two of the four bouts fall in the first half
-    assert review.compliance == pytest.approx(0.5)
+@pytest.mark.parametrize("recorder", ["watch", "qz"])
+def test_stopped_half_way(plan, recorder):
+    half = expected(plan).planned_s / 2
+    want = expected(plan, stop=half)
+    review = reviewed(plan, recorder=recorder, laps="steps" if recorder == "watch" else "none", stop_after_s=half)
+    assert review.walked_s == want.walked_s
+    assert review.backward_walked_s == want.backward_walked_s == want.backward_planned_s / 2  # 2 of 4 bouts
+    assert review.compliance == pytest.approx(want.walking_walked_s / want.walking_planned_s)
+    assert review.compliance == pytest.approx(0.5, abs=0.05)
     assert review.band == "yellow"
 
 
 def test_backward_bouts_skipped(plan):
+    def skipped(step):  # the walker left out every bout and the turns around them
+        return (step.direction is Direction.BACKWARD and not step.belt_stopped) or step.kind is StepKind.TRANSITION
+
+    want = expected(plan, skip=skipped)
     review = reviewed(plan, skip_backward=True)
-    assert review.backward_walked_s == 0.0
+    assert review.backward_walked_s == 0.0 == want.backward_walked_s
     assert review.backward_walked_kmh is None
-    assert review.walked_s == PLANNED_S - BACKWARD_S
-    assert review.compliance == pytest.approx((PLANNED_S - BACKWARD_S) / PLANNED_S)
+    assert review.walked_s == want.walked_s
+    assert review.compliance == pytest.approx(want.walking_walked_s / want.walking_planned_s)
     assert review.band == "yellow"
+    assert not any(step.walked_s for step in review.steps if step.belt_stopped)  # no turn, so no stop either
 
 
 def test_speeds_ten_percent_low(plan):
+    want = expected(plan)
     review = reviewed(plan, speed_factor=0.9)
-    assert review.walked_s == PLANNED_S
-    assert review.backward_walked_kmh == pytest.approx(1.98, rel=0.01)
+    assert review.walked_s == want.planned_s
+    assert review.backward_walked_kmh == pytest.approx(0.9 * want.bout_kmh, rel=0.01)
     assert review.compliance == pytest.approx(0.9, abs=0.005)
     assert review.band == "green"
 
@@ -95,8 +162,44 @@ def test_a_lap_button_session_from_qdomyos_zwift(plan):
     review = reviewed(plan, 1, 2, recorder="qz", laps="button", noise=0.03, accel_kmh_per_s=0.5, seed=7)
     assert review.aligned_by == "lap per step"
     assert review.session == "W1S2"
-    assert review.walked_s == PLANNED_S
+    assert review.walked_s == expected(plan, 1, 2).planned_s
     assert review.compliance == 1.0
+
+
+@pytest.mark.parametrize("auto_pause", [False, True])
+def test_laps_pressed_at_stopped_turns_that_took_longer(plan, auto_pause):
+    """qdomyos-zwift: the lap button at the end of each stopped turn only; the turns take 45 s, not 30."""
+    want = expected(plan)
+    review = reviewed(
+        plan, recorder="qz", laps="presses", turn_s=45, auto_pause=auto_pause, noise=0.02, accel_kmh_per_s=0.5
+    )
+    assert review.compliance == 1.0
+    if stops(plan):
+        assert review.aligned_by == "laps at lap-button steps"
+        turns = [step for step in review.steps if step.belt_stopped]
+        assert [step.walked_s for step in turns] == [45.0] * len(turns)  # real time, pauses included
+        n = len(turns)
+        note = f"{n} of {n} stopped turns done, {45 * n // 60}:00 in all (expected {30 * n // 60}:00)"
+        assert note in review.notes[0]
+        assert review.walked_s == want.planned_s + 15 * len(turns)
+    else:  # no lap-button steps: one lap, aligned by time
+        assert review.aligned_by == "time"
+        assert review.walked_s == want.planned_s
+
+
+def test_stopped_turns_without_laps_are_found_where_the_belt_stops_and_restarts(plan):
+    """Aligned by time: a turn lasts until the belt moves again, however long it took, auto-paused or not."""
+    if not stops(plan):
+        pytest.skip("slow turns do not stop the belt")
+    want = expected(plan)
+    for auto_pause in (False, True):
+        review = reviewed(plan, recorder="qz", laps="none", turn_s=50, auto_pause=auto_pause, accel_kmh_per_s=0.8)
+        assert review.aligned_by == "time"
+        assert review.compliance == 1.0
+        turns = [step for step in review.steps if step.belt_stopped]
+        assert [step.walked_s for step in turns] == pytest.approx([50.0] * len(turns), abs=1.0)
+        assert review.walked_s == pytest.approx(want.planned_s + 20 * len(turns), abs=len(turns))
+        assert review.backward_walked_s == pytest.approx(want.backward_planned_s, abs=len(turns))
 
 
 def test_noise_and_slow_belts_are_absorbed_by_the_settling_window(plan):
@@ -109,7 +212,7 @@ def test_noise_and_slow_belts_are_absorbed_by_the_settling_window(plan):
 def test_a_paused_recording_is_aligned_on_the_timer_clock(plan):
     review = reviewed(plan, recorder="qz", laps="none", pause_at_s=400)
     assert review.aligned_by == "time"
-    assert review.walked_s == PLANNED_S
+    assert review.walked_s == expected(plan).planned_s
     assert review.compliance == 1.0
 
 
@@ -149,7 +252,7 @@ def test_sessions_without_a_recording_come_from_the_log(plan):
     reviews = review_plan(plan, [done, partial])
     assert [r.session for r in reviews] == ["W1S1", "W1S2"]
     assert (reviews[0].compliance, reviews[0].band) == (1.0, "green")
-    assert reviews[1].compliance == pytest.approx(0.5)
+    assert reviews[1].compliance == pytest.approx(min(1.0, 180 / expected(plan, 1, 2).backward_planned_s))
     assert reviews[1].backward_walked_s == 180
     missed = review_session(plan, 1, 3)
     assert missed.missed
@@ -210,7 +313,7 @@ def tcx_recording(workout, start):
     for segment in workout.timeline:
         began = start + dt.timedelta(seconds=float(segment.start.exact))
         seconds = int(segment.duration.exact)
-        mps = float(segment.step.speed.exact_kmh) / 3.6
+        mps = 0.0 if segment.step.belt_stopped else float(segment.step.speed.exact_kmh) / 3.6
         points = []
         for second in range(seconds):
             moment = (began + dt.timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -240,7 +343,7 @@ def test_a_tcx_export_is_reviewed_lap_by_lap(plan):
     review = review_activity(plan, activity)
     assert (review.session, review.matched_by, review.aligned_by) == ("W2S1", "date", "lap per step")
     assert review.walked_s == review.planned_s
-    assert review.backward_walked_s == review.backward_planned_s == 480.0
+    assert review.backward_walked_s == review.backward_planned_s == expected(plan, 2, 1).backward_planned_s
     assert review.compliance == 1.0
 
 
@@ -250,6 +353,8 @@ def test_the_review_chart_is_svg_with_a_box_per_step(plan):
     review = reviewed(plan, speed_factor=0.9)
     root = etree.fromstring(review_chart(review).encode())
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    assert len(root.findall("{http://www.w3.org/2000/svg}line")) == len(review.steps)
+    measured = [step for step in review.steps if step.walked_kmh is not None]
+    assert len(root.findall("{http://www.w3.org/2000/svg}line")) == len(measured)
+    assert len(measured) == len(review.steps) - (8 if stops(plan) else 0)  # stopped turns have no speed
     assert "compliance 0.90" in root.findtext("{http://www.w3.org/2000/svg}title")
     assert [s["walked_s"] for s in review.to_json()["steps"]] == [step.walked_s for step in review.steps]

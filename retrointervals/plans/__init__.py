@@ -7,7 +7,7 @@
 See ``docs/progression.md`` for the levels, each rule, and which numbers are design choices.
 """
 
-from retrointervals.plans.generate import generate_plan
+from retrointervals.plans.generate import generate_plan, session_code, workout_name
 from retrointervals.plans.levels import DEFAULT_RULES, LevelRules, ProgressionRules, TurnMode, WeekSpec
 from retrointervals.plans.rules import RULES, Violation, check
 
@@ -21,4 +21,6 @@ __all__ = [
     "WeekSpec",
     "check",
     "generate_plan",
+    "session_code",
+    "workout_name",
 ]

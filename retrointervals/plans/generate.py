@@ -22,7 +22,18 @@ from retrointervals.plans.loads import WeekLoad, progressed, progression_runs, r
 from retrointervals.treadmill import DEFAULT, Treadmill
 from retrointervals.units import Duration, Incline, Rounding, Speed
 
-__all__ = ["generate_plan"]
+__all__ = ["generate_plan", "session_code", "workout_name"]
+
+
+def session_code(week_number: int, session_number: int) -> str:
+    """The plan's tag for a session, ``W01S1``: the week zero-padded so that names sort (W01S1 before W10S1)."""
+    return f"W{week_number:02d}S{session_number}"
+
+
+def workout_name(week_number: int, session_number: int) -> str:
+    """The name the generator gives a session's workout, ``Retro W01S1``; ``adapt`` renames weeks with it."""
+    return f"Retro {session_code(week_number, session_number)}"
+
 
 _PROGRESSIONS = ("volume", "speed", "incline")
 
@@ -475,7 +486,7 @@ class _Planner:
             else f"turn on the slow belt ({Duration.seconds(self.turn_back_s)} backward each, counted)"
         )
         return Workout(
-            f"Retro W{week_number:02d}S{session_number}",
+            workout_name(week_number, session_number),
             steps,
             f"Week {week_number} ({week.label}): {week.bouts} x {Duration.seconds(week.bout_s)} backward at "
             f"{week.speed}{incline_text}, {Duration.seconds(week.backward_s)} of backward walking; {turns}.",

@@ -13,17 +13,19 @@ and needs no sideways scrolling on a 390 px wide phone (tables stack into labell
 Stable hooks: ``section.week`` (plus ``deload``) with ``data-week``; ``table.steps`` with ``data-sessions``;
 ``tr.session`` with ``data-week`` and ``data-session``, cells ``td.total-time``, ``td.backward-time`` (with exact
 ``data-seconds``), ``td.direction-changes`` and one empty ``td.log`` per log field (``data-field`` = the session log
-column: ``date``, ``done``, ``backward_minutes``, ``rpe``, ``pain_during``, ``pain_after``, ``pain_next_morning``,
-``stumble_or_near_fall``, ``notes``); ``input.done`` per session; ``dl.summary`` with ``data-field`` on each value;
+column: ``date``, ``status``, ``backward_minutes``, ``rpe``, ``pain_during``, ``pain_after``, ``pain_next_morning``,
+``stumble``, ``notes``); ``input.done`` per session; ``dl.summary`` with ``data-field`` on each value;
 ``aside.safety``; ``section.before-you-start``, ``section.stop``, ``section.cert``; ``figure.plan-chart`` and
-``figure.session-chart`` (one per distinct workout).
+``figure.session-chart`` (one per distinct workout); with reviews, ``section.walked`` holding a
+``figure.review-chart`` with ``data-session`` per reviewed recording.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -35,21 +37,25 @@ from retrointervals.render.svg import plan_chart_element, workout_chart_element
 from retrointervals.safety import FORM_CUES, RED_FLAGS, SAFETY_NOTE, SCREENING_QUESTIONS, STOP_SIGNS
 from retrointervals.units import Duration
 
+if TYPE_CHECKING:
+    from retrointervals.review import SessionReview
+
 __all__ = ["LOG_FIELDS", "plan_report"]
 
 # Session charts are screen-only and low, so that the printout stays compact.
 _WORKOUT_CHART_HEIGHT = 160
 
-#: The session log's fields, in order: (column name, heading). The session log (``log.csv``) uses the same names.
+#: The session log's fields, in order: (column name, heading). The names are the session log's (``log.csv``)
+#: column names (``retrointervals.sessionlog.COLUMNS``): ``status`` is ticked here as "done".
 LOG_FIELDS: tuple[tuple[str, str], ...] = (
     ("date", "date"),
-    ("done", "done"),
+    ("status", "done"),
     ("backward_minutes", "backward minutes"),
-    ("rpe", "effort RPE 6-20"),
+    ("rpe", "effort RPE Borg 6-20"),
     ("pain_during", "pain during 0-10"),
     ("pain_after", "pain after 0-10"),
     ("pain_next_morning", "pain next morning 0-10"),
-    ("stumble_or_near_fall", "stumble or near-fall"),
+    ("stumble", "stumble or near-fall"),
     ("notes", "notes"),
 )
 
@@ -132,6 +138,8 @@ footer { margin-top: 1rem; font-size: .8rem; }
   h2 { font-size: 11pt; margin-top: .6rem; }
   h3 { font-size: 9pt; }
   figure.session-chart { display: none; }
+  figure.review-chart { break-inside: avoid; page-break-inside: avoid; }
+  figure.review-chart svg { max-height: 30mm; width: auto; max-width: 100%; }
   figure.plan-chart svg { max-height: 38mm; width: auto; max-width: 100%; }
   /* A plain square box that prints the same everywhere; filled when ticked on screen before printing. */
   input.done { -webkit-appearance: none; appearance: none; border: 1.5px solid #000; border-radius: 0;
@@ -349,7 +357,7 @@ def _session_row(tbody: etree._Element, plan: Plan, week_index: int, session_ind
     week_number, session_number = str(week_index + 1), str(session_index + 1)
     row = _el(tbody, "tr", class_="session", data_week=week_number, data_session=session_number)
     box = _el(
-        _el(row, "td", class_="done log", data_label="done", data_field="done"),
+        _el(row, "td", class_="done log", data_label="done", data_field="status"),
         "input",
         type="checkbox",
         class_="done",
@@ -383,7 +391,7 @@ def _session_row(tbody: etree._Element, plan: Plan, week_index: int, session_ind
     )
     _el(row, "td", str(workout.direction_changes), class_="number direction-changes", data_label="turns")
     for field, heading in LOG_FIELDS:
-        if field != "done":
+        if field != "status":
             _el(row, "td", "", class_="log", data_field=field, data_label=heading)
 
 
@@ -430,7 +438,7 @@ def _week(
         ("total time", "number"),
         ("backward planned", "number"),
         ("turns", "number"),
-        *((heading, "log") for field, heading in LOG_FIELDS if field != "done"),
+        *((heading, "log") for field, heading in LOG_FIELDS if field != "status"),
     ]
     for text, class_ in columns:
         name = "col-" + text.split(" 0-10")[0].split(" RPE")[0].replace(" ", "-")
@@ -512,7 +520,33 @@ def _cert(body: etree._Element, plan: Plan, rules: ProgressionRules) -> None:
         _el(listing, "dd", value)
 
 
-def plan_report(plan: Plan, rules: ProgressionRules = DEFAULT_RULES) -> str:
+def _time(seconds: float) -> str:
+    return str(Duration.seconds(round(seconds)))
+
+
+def _walked(body: etree._Element, reviews: Sequence[SessionReview]) -> None:
+    """A chart per reviewed recording: what was walked next to what was planned."""
+    recorded = [review for review in reviews if review.recorded]
+    if not recorded:
+        return
+    from retrointervals.review import review_chart  # noqa: PLC0415 - only when there are reviews
+
+    section = _el(body, "section", class_="walked")
+    _el(section, "h2", "Walked and planned")
+    for review in recorded:
+        figure = _el(section, "figure", class_="review-chart", data_session=review.session)
+        figure.append(etree.fromstring(review_chart(review).encode("utf-8")))
+        walked_on = f", walked {review.walked_date.isoformat()}" if review.walked_date else ""
+        _el(
+            figure,
+            "figcaption",
+            f"{review.session}{walked_on}: {_time(review.walked_s)} of {_time(review.planned_s)} walked, backward "
+            f"{_time(review.backward_walked_s)} of {_time(review.backward_planned_s)}, compliance "
+            f"{review.compliance:.2f} ({review.band}).",
+        )
+
+
+def plan_report(plan: Plan, rules: ProgressionRules = DEFAULT_RULES, *, reviews: Sequence[SessionReview] = ()) -> str:
     """The plan as one self-contained, printable HTML page: enough to walk every session safely.
 
     The page shows the plan's summary (name, level, comfortable forward speed, weeks, sessions per week, total
@@ -524,6 +558,8 @@ def plan_report(plan: Plan, rules: ProgressionRules = DEFAULT_RULES) -> str:
     Args:
         plan: The plan to report.
         rules: The rules the plan was made with, for the levels' descriptions.
+        reviews: Reviews of recorded sessions (``retrointervals.review``); each one with a recording gets a chart of
+            what was walked next to what was planned, in a section after the plan chart (``adapt`` passes them).
 
     Returns:
         The HTML5 document as text; write it as UTF-8 (the page declares ``<meta charset="utf-8">``).
@@ -547,6 +583,7 @@ def plan_report(plan: Plan, rules: ProgressionRules = DEFAULT_RULES) -> str:
     figure = _el(overview, "figure", class_="plan-chart")
     figure.append(plan_chart_element(plan))
     _el(figure, "figcaption", "Backward walking in each session, week by week; deload weeks are shaded.")
+    _walked(body, reviews)
 
     shown: dict[tuple[Step | Repeat, ...], str] = {}
     for week_index, week in enumerate(plan.weeks):
