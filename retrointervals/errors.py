@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["FormatError", "FormatLimitError", "OutputExistsError", "RetroIntervalsError", "ValidationError"]
+__all__ = [
+    "FormatError",
+    "FormatLimitError",
+    "LiveSessionError",
+    "OutputExistsError",
+    "RetroIntervalsError",
+    "ValidationError",
+]
 
 
 class RetroIntervalsError(Exception):
@@ -61,3 +68,17 @@ class FormatLimitError(FormatError):
         self.where = where
         self.limit = limit
         super().__init__(f"{limit} ({hint})", where)
+
+
+class LiveSessionError(RetroIntervalsError, RuntimeError):
+    """A live treadmill session cannot start or had to stop: the machine refused, the link or control was lost.
+
+    Attributes:
+        problem: What happened, in plain words for the walker.
+        belt_may_run: True when the program could not confirm that the belt stopped (use the safety key).
+    """
+
+    def __init__(self, problem: str, *, belt_may_run: bool = False) -> None:
+        self.problem = problem
+        self.belt_may_run = belt_may_run
+        super().__init__(problem)
