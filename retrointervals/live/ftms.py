@@ -68,8 +68,8 @@ def uuid128(short: int) -> str:
     return f"0000{short:04x}-0000-1000-8000-00805f9b34fb"
 
 
-def _check(field: str, value: int, low: int, high: int) -> None:
-    if type(value) is not int or not low <= value <= high:
+def _check(field: str, value: object, low: int, high: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise ValidationError(field, value, f"must be a whole number from {low} to {high}")
 
 
