@@ -25,7 +25,7 @@ from collections.abc import Callable
 import attrs
 
 from retrointervals.errors import LiveSessionError
-from retrointervals.live.belt import ASSUMED_INCLINE_RATE, ASSUMED_SPEED_RATE, Ramp
+from retrointervals.live.belt import ASSUMED_INCLINE_RATE, ASSUMED_SPEED_RATE, Envelope
 from retrointervals.live.clock import SessionClock
 from retrointervals.live.ftms import ControlRequest, ControlResponse, MachineStatus, ResultCode, StatusOp, TreadmillData
 from retrointervals.live.link import FtmsClient, MachineInfo
@@ -145,8 +145,8 @@ class LiveSession:
         self._refresh = refresh
         self.log = SessionLog(workout, started_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
         self._events: asyncio.Queue[Key | _Event] = asyncio.Queue()
-        self._belt = Ramp(speed_rate)
-        self._deck = Ramp(incline_rate)
+        self._belt = Envelope(speed_rate)
+        self._deck = Envelope(incline_rate)
         self._speed_cmd = 0
         self._incline_cmd: int | None = None
         self._ceiling: int | None = None  # the speed in force when the current turn began
@@ -425,7 +425,8 @@ class LiveSession:
         await self._command(ControlRequest.request_control(), "request_control")
         self.log.moved = True
         await self._command(ControlRequest.start(), "start")
-        self._belt.set_target(self.clock.now(), 0)
+        if self.log.machine is not None:  # machines start at their slowest speed until told otherwise
+            self._belt.set_target(self.clock.now(), self.log.machine.speed_range.minimum)
         commands = self.log.commands
         for index, command in enumerate(commands):
             upcoming = commands[index + 1] if index + 1 < len(commands) else None
@@ -474,7 +475,8 @@ class LiveSession:
             end += await self._wait_until(end)
         if upcoming is not None and upcoming.starts_turn and not command.turn:
             await self._enter(upcoming)
-            ready = max(self._belt.reached_by(self.clock.now()), self._deck.reached_by(self.clock.now()))
+            now = self.clock.now()
+            ready = max(self._belt.ready_by(now, at_most=True), self._deck.ready_by(now))
             if ready > self.clock.now() + 1e-6:
                 self._record("hold", until=round(ready, 3), reason="belt reaching the turn speed")
                 await self._wait_until(ready)
@@ -491,13 +493,13 @@ class LiveSession:
 
     def _lead(self, upcoming: StepCommand) -> float:
         """Seconds the belt and deck need, at the assumed rates, to reach the turn's entry speed and incline."""
-        speed_gap = max(0, self._speed_cmd - upcoming.entry_speed)
-        incline_gap = (
-            0
-            if upcoming.entry_incline is None or self._incline_cmd is None
-            else abs(self._incline_cmd - upcoming.entry_incline)
-        )
-        return max(speed_gap / self._belt.rate, incline_gap / self._deck.rate)
+        now = self.clock.now()
+        fastest = max(self._belt.high.at(now), self._speed_cmd)
+        lead = max(0.0, fastest - upcoming.entry_speed) / self._belt.rate
+        if upcoming.entry_incline is not None and self._incline_cmd is not None:
+            gap = max(self._deck.gap(now, upcoming.entry_incline), abs(self._incline_cmd - upcoming.entry_incline))
+            lead = max(lead, gap / self._deck.rate)
+        return lead
 
     async def _enter(self, upcoming: StepCommand, due: float | None = None) -> None:
         """Send the turn's entry speed (only ever lower) and incline, before the turn starts."""

@@ -120,8 +120,8 @@ class SimulatedTreadmill:
         )
         self.faults = tuple(sorted(faults, key=lambda fault: fault.at))
         self.regain_control = regain_control
-        self.belt = Ramp(speed_rate)
-        self.deck = Ramp(incline_rate)
+        self.belt = Ramp(speed_rate, speed_rate)
+        self.deck = Ramp(incline_rate, incline_rate)
         self.log: list[tuple[float, ControlRequest | None, ResultCode | None]] = []
         self.notify: Callable[[int, bytes], None] = lambda _uuid, _value: None
         self.disconnect: Callable[[], None] = lambda: None
