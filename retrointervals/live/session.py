@@ -511,6 +511,10 @@ class LiveSession:
         await self._command(ControlRequest.pause(), "pause", due=self.log.laps[-1].start, reason="stop-to-turn")
         self._paused = True
         self._belt.set_target(self.clock.now(), 0)
+        stopped_by = self._belt.ready_by(self.clock.now(), at_most=True)
+        if stopped_by > self.clock.now():  # the walker turns on a belt that has stopped, not one that is stopping
+            self._record("hold", until=round(stopped_by, 3), reason="belt stopping")
+            await self._wait_until(stopped_by)
         facing = upcoming.direction.name if upcoming is not None else command.direction.name
         restart = command.speed / 100
         await self._wait_for_walker(
