@@ -163,12 +163,16 @@ class LiveSession:
 
     # --- the trace and the screen ---------------------------------------------------------------------------
 
-    def _record(self, op: str, **values: object) -> TraceEntry:
+    def _record(self, op: str, *, emit: bool = True, **values: object) -> TraceEntry:
         entry: TraceEntry = {"t": round(self.clock.now(), 3), "op": op, **values}
         self.log.trace.append(entry)
+        if emit:
+            self._emit(entry)
+        return entry
+
+    def _emit(self, entry: TraceEntry) -> None:
         if self._trace_sink is not None:
             self._trace_sink(entry)
-        return entry
 
     def view(self) -> SessionView:
         """The screen's state now."""
@@ -279,14 +283,16 @@ class LiveSession:
             extra["due"] = round(due, 3)
         if self._current >= 0:
             extra["step"] = self._current
-        entry = self._record(op, **extra)
+        entry = self._record(op, emit=False, **extra)  # written once the answer is in
         try:
             response = await self.client.request(request)
         except LiveSessionError as error:
             entry["result"] = "no answer"
             entry["error"] = error.problem
+            self._emit(entry)
             raise
         entry["result"] = response.result.name.lower()
+        self._emit(entry)
         return response
 
     async def _command(self, request: ControlRequest, op: str, due: float | None = None, **values: object) -> None:
