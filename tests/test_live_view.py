@@ -269,3 +269,11 @@ def test_walk_over_the_virtual_bluetooth_link_from_the_command_line(plan_dir, tm
     )
     assert done.returncode == 0, done.stderr
     assert record.exists()
+
+
+def test_the_api_reference_names_every_public_live_name():
+    import importlib  # noqa: PLC0415
+
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for name in importlib.import_module("retrointervals.live").__all__:
+        assert f"`{name}" in text or f"{name}`" in text, name
