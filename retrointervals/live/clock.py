@@ -22,6 +22,8 @@ __all__ = ["MAX_SPEEDUP", "SessionClock", "run_virtual"]
 MAX_SPEEDUP = 10_000
 
 T = TypeVar("T")
+#: Loop seconds before a deadline at which a real-time wait starts yielding instead of sleeping.
+_PRECISE_S = 0.005
 
 
 class SessionClock:
@@ -51,6 +53,15 @@ class SessionClock:
     async def sleep(self, session_seconds: float) -> None:
         """Wait a span of session seconds."""
         await asyncio.sleep(self.real(session_seconds))
+
+    @property
+    def margin(self) -> float:
+        """Loop seconds before a deadline at which waiting turns into yielding (0 on a virtual loop).
+
+        An event loop wakes a millisecond or so late; at a high speedup that is many session milliseconds, so the
+        runner waits on the loop until this close to a command's time and then yields turn by turn.
+        """
+        return 0.0 if isinstance(asyncio.get_running_loop(), _VirtualLoop) else _PRECISE_S
 
     async def sleep_until(self, session_time: float) -> None:
         """Wait until the session clock reads ``session_time``."""

@@ -359,14 +359,21 @@ class LiveSession:
     async def _wait_until(self, when: float) -> float:
         """Wait until ``when`` on the session clock, handling events; return the seconds spent paused."""
         paused = 0.0
+        margin = self.clock.margin
         while True:
-            remaining = when + paused - self.clock.now()
+            remaining = self.clock.real(when + paused - self.clock.now())
             if remaining <= 0:
                 return paused
+            if remaining <= margin:  # the last moments: yield turn by turn rather than oversleep
+                if self._events.empty():
+                    await asyncio.sleep(0)
+                    continue
+                paused += await self._handle(self._events.get_nowait())
+                continue
             try:
-                event = await asyncio.wait_for(self._events.get(), self.clock.real(remaining))
+                event = await asyncio.wait_for(self._events.get(), remaining - margin)
             except TimeoutError:
-                return paused
+                continue
             paused += await self._handle(event)
 
     async def _wait_for_walker(self, prompt: str) -> None:
