@@ -54,6 +54,7 @@ def test_a_bout_shows_direction_time_left_speed_incline_and_next():
     text = render(view)
     assert big_text("BACKWARD") in text
     assert "Step 3/17: Backward active   1:15 left" in text
+    assert big_text("1:15") in text  # the time left, large
     assert "Speed 2.2 km/h  (belt 2.2 km/h)   Incline 1.0 %  (deck 1.0 %)" in text
     assert "Next: Backward transition at 1.0 km/h, 15 s" in text
     assert "Hold the handrails." in text

@@ -97,11 +97,22 @@ _FONT = {
     "W": ["#   #", "#   #", "# # #", "## ##", "#   #"],
     "Y": ["#   #", " # # ", "  #  ", "  #  ", "  #  "],
     " ": ["  ", "  ", "  ", "  ", "  "],
+    ":": [" ", "#", " ", "#", " "],
+    "0": ["###", "# #", "# #", "# #", "###"],
+    "1": [" # ", "## ", " # ", " # ", "###"],
+    "2": ["###", "  #", "###", "#  ", "###"],
+    "3": ["###", "  #", " ##", "  #", "###"],
+    "4": ["# #", "# #", "###", "  #", "  #"],
+    "5": ["###", "#  ", "###", "  #", "###"],
+    "6": ["###", "#  ", "###", "# #", "###"],
+    "7": ["###", "  #", " # ", " # ", " # "],
+    "8": ["###", "# #", "###", "# #", "###"],
+    "9": ["###", "# #", "###", "  #", "###"],
 }
 
 
 def big_text(word: str) -> str:
-    """A word in 5-row block letters (letters the font lacks are left out)."""
+    """A word (or a time such as ``1:15``) in 5-row block letters; characters the font lacks are left out."""
     letters = [_FONT[char] for char in word.upper() if char in _FONT]
     return "\n".join(" ".join(letter[row] for letter in letters).rstrip() for row in range(5))
 
@@ -116,24 +127,29 @@ def _frame(text: str, width: int) -> list[str]:
     return ["*" * width, f"* {text.center(inner)} *", "*" * width]
 
 
+def _headline(view: SessionView) -> list[str]:
+    """The large part: the phase or the direction, and the time left."""
+    if view.phase is Phase.READY:
+        return [big_text("READY"), "", "Clip the safety key to your clothing. Nothing moves until you confirm."]
+    if view.phase is Phase.STOPPED:
+        return [big_text("STOP")]
+    if view.phase is Phase.PAUSED:
+        return [big_text("PAUSED"), "", "Belt paused. Press space to resume, s to stop."]
+    if view.direction is None:
+        return []
+    lines = [big_text(view.direction.name)]
+    if view.time_left is not None:
+        lines += ["", big_text(_clock(view.time_left))]
+    return lines
+
+
 def render(view: SessionView, width: int = 60) -> str:
     """The screen for ``view``, as lines of text (pure: the same view always gives the same text)."""
     lines: list[str] = []
     title = view.workout or "retrointervals"
-    lines.append(f"{title}  {_clock(view.elapsed)} / {_clock(view.total)}".ljust(width)[:width])
+    lines.append(f"{title}  {_clock(view.elapsed)} / {_clock(view.total)}"[:width])
     lines.append("-" * width)
-    if view.phase is Phase.READY:
-        lines.append(big_text("READY"))
-        lines.append("")
-        lines.append("Clip the safety key to your clothing. Nothing moves until you confirm.")
-    elif view.phase is Phase.STOPPED:
-        lines.append(big_text("STOP"))
-    elif view.phase is Phase.PAUSED:
-        lines.append(big_text("PAUSED"))
-        lines.append("")
-        lines.append("Belt paused. Press space to resume, s to stop.")
-    elif view.direction is not None:
-        lines.append(big_text(view.direction.name))
+    lines.extend(_headline(view))
     if view.phase not in (Phase.READY, Phase.STOPPED) and view.step_count:
         lines.append("")
         left = "until you press Enter" if view.time_left is None else f"{_clock(view.time_left)} left"
