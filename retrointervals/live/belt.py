@@ -84,12 +84,13 @@ class Envelope:
     """
 
     rate: float
+    start: float = 0.0
     high: Ramp = attrs.field(init=False)
     low: Ramp = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        self.high = Ramp(math.inf, self.rate)
-        self.low = Ramp(self.rate, math.inf)
+        self.high = Ramp(math.inf, self.rate, self.start)
+        self.low = Ramp(self.rate, math.inf, self.start)
 
     def set_target(self, time: float, target: float) -> None:
         """A new target from ``time`` on."""

@@ -160,6 +160,7 @@ class LiveSession:
         self._message = ""
         self._phase = Phase.READY
         self._latest: TreadmillData | None = None
+        self._deck_seen = False
 
     # --- the trace and the screen ---------------------------------------------------------------------------
 
@@ -246,6 +247,10 @@ class LiveSession:
 
     def _on_data(self, data: TreadmillData) -> None:
         self._latest = data
+        if self._incline_cmd is None and not self._deck_seen and data.inclination is not None:
+            # Where the deck is before our first command: later turns account for its travel from there.
+            self._deck = Envelope(self._deck.rate, data.inclination)
+        self._deck_seen = True
         self.log.samples.append(
             Sample(self.clock.now(), data.instantaneous_speed, data.inclination, data.total_distance)
         )
