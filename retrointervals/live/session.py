@@ -44,6 +44,8 @@ __all__ = [
     "TraceEntry",
 ]
 
+#: Waits shorter than this (loop seconds) count as done: at large clock values a float cannot add them.
+_CLOCK_EPSILON_S = 1e-6
 #: [D] How many seconds before a turn the screen announces it.
 ANNOUNCE_S = 10.0
 CONFIRM_QUESTION = (
@@ -367,7 +369,7 @@ class LiveSession:
         margin = self.clock.margin
         while True:
             remaining = self.clock.real(when + paused - self.clock.now())
-            if remaining <= 0:
+            if remaining <= _CLOCK_EPSILON_S:  # below the clock's float resolution: a timer could never fire
                 return paused
             if remaining <= margin:  # the last moments: yield turn by turn rather than oversleep
                 if self._events.empty():

@@ -273,7 +273,7 @@ class SimulatedTreadmill:
         tick = 0
         while True:
             now = self.clock.now()
-            while faults and faults[0].at <= now:
+            while faults and faults[0].at <= now + 1e-6:  # float time cannot always reach it exactly
                 fault = faults.pop(0)
                 if fault.kind is FaultKind.DISCONNECT:
                     self.disconnect()
