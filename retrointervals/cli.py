@@ -528,6 +528,43 @@ def _calendar_time(folder: Path) -> dt.time | None:
     return calendar_time_of_day(read_bounded(path))
 
 
+def _walk(arguments: argparse.Namespace) -> int:
+    from retrointervals.live.simulator import parse_fault  # noqa: PLC0415
+    from retrointervals.live.walk import WalkOptions, load_session, walk  # noqa: PLC0415
+
+    options = WalkOptions(
+        simulate=arguments.simulate,
+        speedup=arguments.speedup,
+        faults=tuple(parse_fault(text) for text in arguments.simulate_fault),
+        assume_yes=arguments.yes,
+        record=arguments.record,
+        trace=arguments.trace,
+        device=arguments.device,
+        overwrite=arguments.force,
+        speak=arguments.speak,
+        link=arguments.simulate_link,
+    )
+    workout = load_session(arguments.target, arguments.session)
+    _say(f"{workout.name}: {workout.total_time}, {len(workout.timeline)} steps, {workout.direction_changes} turns")
+    log = walk(workout, options)
+    if arguments.record is not None and log.moved:
+        _say(f"recorded {arguments.record}")
+    if arguments.trace is not None:
+        _say(f"trace in {arguments.trace}")
+    _safety()
+    return 0 if log.completed else 1
+
+
+def _probe(arguments: argparse.Namespace) -> int:
+    import json  # noqa: PLC0415
+
+    from retrointervals.live.walk import probe, profile_json, treadmill_profile  # noqa: PLC0415
+
+    info = probe(simulate=arguments.simulate, device=arguments.device)
+    _say(json.dumps(profile_json(treadmill_profile(info, arguments.name)), indent=2))
+    return 0
+
+
 # --- argument parsing ---------------------------------------------------------------------------------
 
 
@@ -823,7 +860,54 @@ def build_parser() -> argparse.ArgumentParser:
     _command(commands, "levels", "list the plan levels with their parameters and evidence", f"{PROG} levels", _levels)
 
     _add_review_commands(commands)
+
+    _add_live_commands(commands)
     return parser
+
+
+def _add_live_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``walk`` and ``probe``: a live session on a Bluetooth (FTMS) treadmill, real or simulated."""
+    walk = _command(
+        commands,
+        "walk",
+        "walk a session live: drive a Bluetooth (FTMS) treadmill step by step, stopping it on any fault",
+        f"{PROG} walk my-plan --session W1S1 --simulate --speedup 60 --yes --record s.fit",
+        _walk,
+    )
+    walk.add_argument("target", metavar="PLAN_DIR|WORKOUT", help="a plan folder (with plan.json) or a workout file")
+    walk.add_argument("--session", metavar="W1S1", help="the session of the plan: week and number")
+    walk.add_argument("--simulate", action="store_true", help="drive a simulated treadmill, not a real one")
+    walk.add_argument("--speedup", type=float, default=1.0, metavar="N", help="run the simulator N times faster")
+    walk.add_argument(
+        "--simulate-fault",
+        action="append",
+        default=[],
+        metavar="disconnect@S|control-lost@S",
+        help="make the simulator fail at S seconds (repeatable)",
+    )
+    walk.add_argument(
+        "--simulate-link",
+        choices=("bumble", "memory"),
+        default="bumble",
+        help="the simulator's link: a virtual Bluetooth link (default) or none",
+    )
+    walk.add_argument("--yes", action="store_true", help="confirm the start without asking (only with --simulate)")
+    walk.add_argument("--record", type=Path, metavar="OUT.fit", help="record the session as a FIT activity")
+    walk.add_argument("--trace", type=Path, metavar="FILE", help="write every command and answer as JSON lines")
+    walk.add_argument("--device", metavar="NAME|ADDRESS", help="the treadmill to use (default: the first found)")
+    walk.add_argument("--speak", action="store_true", help="speak the cues (espeak-ng or spd-say)")
+    walk.add_argument("--force", action="store_true", help="replace OUT.fit and the trace file if they exist")
+
+    probe = _command(
+        commands,
+        "probe",
+        "print a treadmill's speed and incline ranges as a treadmill profile (JSON); nothing moves",
+        f"{PROG} probe --device 'Treadmill 123'",
+        _probe,
+    )
+    probe.add_argument("--device", metavar="NAME|ADDRESS", help="the treadmill to read (default: the first found)")
+    probe.add_argument("--simulate", action="store_true", help="read the simulated treadmill")
+    probe.add_argument("--name", default="probed", help="the profile's name (default: probed)")
 
 
 def _describe(error: Exception) -> str:

@@ -9,6 +9,7 @@ __all__ = [
     "ForeignFileError",
     "FormatError",
     "FormatLimitError",
+    "LiveSessionError",
     "OutputBusyError",
     "OutputError",
     "OutputExistsError",
@@ -183,3 +184,17 @@ class ForeignFileError(OutputError):
         self.found = found
         super().__init__(path, f"{found} is {what}; move it away first (only files retrointervals wrote are replaced)")
         self.args = (f"will not replace {path}: {self.reason}",)
+
+
+class LiveSessionError(RetroIntervalsError, RuntimeError):
+    """A live treadmill session cannot start or had to stop: the machine refused, the link or control was lost.
+
+    Attributes:
+        problem: What happened, in plain words for the walker.
+        belt_may_run: True when the program could not confirm that the belt stopped (use the safety key).
+    """
+
+    def __init__(self, problem: str, *, belt_may_run: bool = False) -> None:
+        self.problem = problem
+        self.belt_may_run = belt_may_run
+        super().__init__(problem)

@@ -240,3 +240,141 @@ class Schedule(enum.IntEnum):
 
     WORKOUT = 0
     COURSE = 1
+
+
+# --- Activity files (recorded sessions; retrointervals.live.recorder) ---------------------------------------
+
+
+class ActivityMesgNum(enum.IntEnum):
+    """Global message numbers of an activity file."""
+
+    SESSION = 18
+    LAP = 19
+    RECORD = 20
+    EVENT = 21
+    ACTIVITY = 34
+
+
+class SessionField(enum.IntEnum):
+    """Field numbers of ``session``."""
+
+    EVENT = 0
+    EVENT_TYPE = 1
+    START_TIME = 2
+    SPORT = 5
+    SUB_SPORT = 6
+    TOTAL_ELAPSED_TIME = 7
+    TOTAL_TIMER_TIME = 8
+    TOTAL_DISTANCE = 9
+    AVG_SPEED = 14
+    MAX_SPEED = 15
+    FIRST_LAP_INDEX = 25
+    NUM_LAPS = 26
+    TRIGGER = 28
+    AVG_GRADE = 52
+    TIMESTAMP = 253
+    MESSAGE_INDEX = 254
+
+
+class LapField(enum.IntEnum):
+    """Field numbers of ``lap``."""
+
+    EVENT = 0
+    EVENT_TYPE = 1
+    START_TIME = 2
+    TOTAL_ELAPSED_TIME = 7
+    TOTAL_TIMER_TIME = 8
+    TOTAL_DISTANCE = 9
+    AVG_SPEED = 13
+    MAX_SPEED = 14
+    INTENSITY = 23
+    LAP_TRIGGER = 24
+    SPORT = 25
+    SUB_SPORT = 39
+    AVG_GRADE = 45
+    WKT_STEP_INDEX = 71
+    TIMESTAMP = 253
+    MESSAGE_INDEX = 254
+
+
+class RecordField(enum.IntEnum):
+    """Field numbers of ``record``."""
+
+    DISTANCE = 5
+    SPEED = 6
+    GRADE = 9
+    TIMESTAMP = 253
+
+
+class EventField(enum.IntEnum):
+    """Field numbers of ``event``."""
+
+    EVENT = 0
+    EVENT_TYPE = 1
+    DATA = 3
+    EVENT_GROUP = 4
+    TIMESTAMP = 253
+
+
+class ActivityField(enum.IntEnum):
+    """Field numbers of ``activity``."""
+
+    TOTAL_TIMER_TIME = 0
+    NUM_SESSIONS = 1
+    TYPE = 2
+    EVENT = 3
+    EVENT_TYPE = 4
+    LOCAL_TIMESTAMP = 5
+    TIMESTAMP = 253
+
+
+class Event(enum.IntEnum):
+    """``event`` enum (the values we write)."""
+
+    TIMER = 0
+    SESSION = 8
+    LAP = 9
+    ACTIVITY = 26
+
+
+class EventType(enum.IntEnum):
+    """``event_type`` enum (the values we write)."""
+
+    START = 0
+    STOP = 1
+    STOP_ALL = 4
+
+
+class LapTrigger(enum.IntEnum):
+    """``lap_trigger`` enum (the values we write)."""
+
+    MANUAL = 0
+    TIME = 1
+    SESSION_END = 7
+
+
+class SessionTrigger(enum.IntEnum):
+    """``session_trigger`` enum (the value we write)."""
+
+    ACTIVITY_END = 0
+
+
+class ActivityType(enum.IntEnum):
+    """``activity`` enum (the value we write)."""
+
+    MANUAL = 0
+
+
+__all__ += [
+    "ActivityField",
+    "ActivityMesgNum",
+    "ActivityType",
+    "Event",
+    "EventField",
+    "EventType",
+    "LapField",
+    "LapTrigger",
+    "RecordField",
+    "SessionField",
+    "SessionTrigger",
+]
