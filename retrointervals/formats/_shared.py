@@ -10,15 +10,15 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from retrointervals.model import MAX_CUE_LENGTH, Direction, Step, StepKind
+from retrointervals.model import MAX_CUE_LENGTH, MAX_REPEAT_COUNT, Direction, Step, StepKind, Workout
 from retrointervals.units import Distance, Duration, Incline, Speed
 
 if TYPE_CHECKING:
     from retrointervals.errors import Place
-    from retrointervals.formats import ChangeLog
+    from retrointervals.formats import ChangeLog, Decoded
     from retrointervals.formats.steptext import StepText
 
-__all__ = ["clean_text", "length_of", "make_step", "step_from_text"]
+__all__ = ["clean_text", "length_of", "make_step", "only_workout", "repeat_count", "step_from_text"]
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 
@@ -103,3 +103,28 @@ def step_from_text(
         until_lap,
         until_lap and text.belt_stopped,
     )
+
+
+def repeat_count(log: ChangeLog, count: int | None, where: str | Place) -> int:
+    """A file's repeat count as the model holds it: none or below 1 reads as one pass, too many as the most.
+
+    Both are changes reported to ``log`` (errors under ``Policy.STRICT``).
+    """
+    if count is None or count < 1:
+        log.hit(where, f"the repeat count is {count}", "read as one pass of the repeated steps")
+        return 1
+    if count > MAX_REPEAT_COUNT:
+        log.hit(
+            where,
+            f"the model repeats at most {MAX_REPEAT_COUNT} times, not {count}",
+            f"read as {MAX_REPEAT_COUNT} repetitions",
+        )
+        return MAX_REPEAT_COUNT
+    return count
+
+
+def only_workout(decoded: Decoded) -> Workout:
+    """The workout a one-workout format's ``decode`` gave (such a format never gives a plan)."""
+    workout = decoded.document
+    assert isinstance(workout, Workout)  # noqa: S101 - the format's file holds one workout
+    return workout

@@ -35,6 +35,7 @@ user gives (a reported change) and is refused without one: a belt speed is never
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -44,8 +45,18 @@ from pathlib import Path
 
 from retrointervals._files import check_size, read_bounded
 from retrointervals.errors import FormatError, ValidationError
-from retrointervals.formats import Change, ChangeLog, Decoded, Encoded, Policy, ReadOptions, write_workout_file
+from retrointervals.formats import (
+    Change,
+    ChangeLog,
+    Decoded,
+    Encoded,
+    Policy,
+    ReadOptions,
+    steptext,
+    write_workout_file,
+)
 from retrointervals.formats._conventions import parse_step_label, step_label
+from retrointervals.formats._shared import make_step, only_workout, repeat_count
 from retrointervals.limits import (
     MAX_TEXT_LINE_CHARACTERS,
     MAX_TEXT_LINES,
@@ -56,7 +67,6 @@ from retrointervals.limits import (
 from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
-    MAX_REPEAT_COUNT,
     MAX_STEP_METRES,
     MAX_STEP_SECONDS,
     Direction,
@@ -199,14 +209,7 @@ def _unbracket(cue: str) -> str:
 
 
 def _cue_text(step: Step, limits: ChangeLog, where: str) -> str:
-    parts = [step_label(step)]
-    if step.hold_handrails:
-        parts.append("hold rails")
-    if step.incline.tenths:
-        parts.append(f"incline {step.incline.in_percent:g} percent")
-    if step.belt_stopped:
-        parts.append("belt stopped")
-    text = ", ".join(parts)
+    text = ", ".join([step_label(step), *steptext.qualifiers(step, percent=" percent")])
     return f"{text}. {_safe_cue(step.cue, limits, where)}" if step.cue else text
 
 
@@ -274,10 +277,8 @@ def write(
         FormatError: ``document`` is a plan: one text holds one workout (``formats.plan_files(plan, "intervals")``
             gives one text per session; ``retrointervals.plan_dates.dated_plan_files`` also the calendar events).
     """
-    policy = Policy.of(policy)
-    return write_workout_file(
-        document, path, lambda workout: write_workout(workout, policy=policy), "intervals", overwrite=overwrite
-    )
+    encode = functools.partial(write_workout, policy=Policy.of(policy))
+    return write_workout_file(document, path, encode, "intervals", overwrite=overwrite)
 
 
 def events_json(plan: Plan, *, policy: Policy = Policy.STRICT) -> bytes:
@@ -378,7 +379,7 @@ class _Reader:
             if header:
                 budget.spend(self.where(number), steps=1)  # a repeat counts as a step as written
                 block, header_line = [], number
-                count = self.repeat_count(int(header.group("count")), self.where(number))
+                count = repeat_count(self.log, int(header.group("count")), self.where(number))
         close()
         if not items:
             raise FormatError("the text holds no steps (lines starting with '- ')", self.source)
@@ -387,19 +388,6 @@ class _Reader:
             return Workout(name if name.strip() else "intervals.icu workout", items)
         except ValidationError as error:
             raise FormatError(str(error), self.source) from None
-
-    def repeat_count(self, count: int, where: str) -> int:
-        if count < 1:
-            self.log.hit(where, f"a repeat is done at least once, not {count} times", "read as one pass")
-            return 1
-        if count > MAX_REPEAT_COUNT:
-            self.log.hit(
-                where,
-                f"the model repeats at most {MAX_REPEAT_COUNT} times, not {count}",
-                f"read as {MAX_REPEAT_COUNT} repetitions",
-            )
-            return MAX_REPEAT_COUNT
-        return count
 
     def step(self, body: str, kind: StepKind, where: str) -> Step:
         words = body.split()
@@ -444,17 +432,7 @@ class _Reader:
             )
             cue = cue[: MAX_CUE_LENGTH - 1].rstrip() + "\u2026"
         try:
-            return Step(
-                direction=direction,
-                kind=kind,
-                length=length,
-                speed=speed,
-                incline=incline,
-                hold_handrails=rails,
-                cue=cue or None,
-                until_lap=until_lap,
-                belt_stopped=stopped,
-            )
+            return make_step(direction, kind, length, speed, incline, rails, cue or None, until_lap, stopped)
         except ValidationError as error:
             raise FormatError(str(error), where) from None
 
@@ -585,9 +563,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
 
 def read_bytes(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Workout:
     """Read intervals.icu workout text (see ``decode``, which also gives the changes)."""
-    workout = decode(data, source, options=options).document
-    assert isinstance(workout, Workout)  # noqa: S101 - a text is one workout
-    return workout
+    return only_workout(decode(data, source, options=options))
 
 
 def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Workout:
@@ -600,8 +576,7 @@ def read_bytes_with_changes(
 ) -> tuple[Workout, tuple[Change, ...]]:
     """``decode`` as a ``(workout, changes)`` pair (the older name of the same door)."""
     decoded = decode(data, source, options=options)
-    assert isinstance(decoded.document, Workout)  # noqa: S101 - a text is one workout
-    return decoded.document, decoded.changes
+    return only_workout(decoded), decoded.changes
 
 
 def read_with_changes(

@@ -22,14 +22,13 @@ from retrointervals.formats._fit_profile import (
     WorkoutField,
     WorkoutStepField,
 )
-from retrointervals.formats._shared import clean_text, step_from_text
+from retrointervals.formats._shared import clean_text, repeat_count, step_from_text
 from retrointervals.formats.fit._decode import Message, Messages
 from retrointervals.formats.fit._shared import DEFAULT_LENGTH, DISTANCE, LAP, PRODUCT_ID, SPEED, TIME, own_speed
 from retrointervals.limits import MAX_DOCUMENT_STEPS, MAX_WORKOUT_SEGMENTS
 from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
-    MAX_REPEAT_COUNT,
     MAX_STEP_METRES,
     MAX_STEP_SECONDS,
     Repeat,
@@ -227,17 +226,7 @@ class Builder:
                 "read as one pass of the repeated steps",
             )
             return 1
-        if count is None or count < 1:
-            self.log.hit(where, f"the repeat count is {count}", "read as one pass of the repeated steps")
-            return 1
-        if count > MAX_REPEAT_COUNT:
-            self.log.hit(
-                where,
-                f"the model repeats at most {MAX_REPEAT_COUNT} times, not {count}",
-                f"read as {MAX_REPEAT_COUNT} repetitions",
-            )
-            return MAX_REPEAT_COUNT
-        return count
+        return repeat_count(self.log, count, where)
 
     def step(self, fields: dict[int, object], where: Place) -> Step:
         name = _text(fields, WorkoutStepField.WKT_STEP_NAME)
