@@ -56,7 +56,7 @@ from retrointervals.formats import (
     write_workout_file,
 )
 from retrointervals.formats._conventions import parse_step_label, step_label
-from retrointervals.formats._shared import make_step, only_workout, repeat_count
+from retrointervals.formats._shared import make_step, only_workout, repeat_count, whole_length
 from retrointervals.limits import (
     MAX_TEXT_LINE_CHARACTERS,
     MAX_TEXT_LINES,
@@ -67,8 +67,6 @@ from retrointervals.limits import (
 from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
-    MAX_STEP_METRES,
-    MAX_STEP_SECONDS,
     Direction,
     Plan,
     Repeat,
@@ -441,7 +439,7 @@ class _Reader:
         if distance is not None:
             unit = distance.group("unit").lower()
             scale = {"mtr": Fraction(1), "km": Fraction(1000), "mi": METRES_PER_MILE}[unit]
-            return self.whole(Fraction(distance.group("n")) * scale, Distance, "m", MAX_STEP_METRES, where)
+            return whole_length(self.log, Fraction(distance.group("n")) * scale, by_distance=True, where=where)
         match = _DURATION.match(word)
         assert match is not None  # noqa: S101 - only length words get here
         parts = match.groupdict()
@@ -450,20 +448,7 @@ class _Reader:
             for key in keys:
                 if parts[key] is not None:
                     seconds += Fraction(parts[key]) * per_unit
-        return self.whole(seconds, Duration, "s", MAX_STEP_SECONDS, where)
-
-    def whole(
-        self, exact: Fraction, kind: type[Duration] | type[Distance], unit: str, limit: int, where: str
-    ) -> Duration | Distance:
-        words = "seconds" if unit == "s" else "metres"
-        whole = min(max(math.floor(exact + Fraction(1, 2)), 1), limit)
-        if whole != exact:
-            self.log.hit(
-                where,
-                f"step lengths are whole {words} from 1 to {limit}, not {float(exact):g} {unit}",
-                f"used {whole} {unit}",
-            )
-        return kind(whole)
+        return whole_length(self.log, seconds, by_distance=False, where=where)
 
     def speed(self, rest: str, where: str) -> tuple[Speed, str]:
         pace = _PACE.search(rest)
