@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -643,3 +644,23 @@ def test_bad_plan_extension_attributes_name_the_attribute_and_line(old: bytes, n
     assert tampered != data
     with pytest.raises(FormatError, match=words):
         tcx.read_bytes(tampered)
+
+
+def test_plan_extension_treadmill_reads_back_and_bad_attributes_name_themselves() -> None:
+    from retrointervals.treadmill import WALKING_PAD  # noqa: PLC0415
+
+    plan = Plan(name="P", weeks=[Week([Session(Workout("W", [step()]))])], treadmill=WALKING_PAD)
+    data = tcx.write_plan(plan).data
+    assert tcx.read_bytes(data) == plan
+    for old, new, words in [
+        (b"speedIncrementTenths=", b'speedIncrementTenths="1.5" x=', r"speedIncrementTenths: must be a whole number"),
+        (b"minSpeed=", b'MINSPEED="slow" x=', r"minSpeed: must be a number, not 'slow'"),
+        (b"unit=", b'unit="knots" x=', r"unit: unknown value"),
+    ]:
+        tampered = data.replace(old, new, 1)
+        assert tampered != data
+        with pytest.raises(FormatError, match=words):
+            tcx.read_bytes(tampered)
+    missing = re.sub(rb' maxSpeed="[^"]*"', b"", data)
+    with pytest.raises(FormatError, match=r"line \d+: maxSpeed: missing"):
+        tcx.read_bytes(missing)

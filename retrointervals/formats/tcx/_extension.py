@@ -1,4 +1,4 @@
-"""The attributes of the retrointervals plan extension (``Plan``, ``Week``, ``Session``), structured by cattrs.
+"""The attributes of the retrointervals plan extension (``Plan``, ``Week``, ``Session``, ``Treadmill``), by cattrs.
 
 The converter is ``retrointervals._structure.make_converter()``, as for the native JSON and the rules file: enums
 (``level``, ``forwardSpeedUnit``) and dates (``start``) go through the checked hooks of ``retrointervals.limits``.
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import cattrs
     from lxml import etree
 
-__all__ = ["PlanAttributes", "SessionAttributes", "WeekAttributes", "structure_attributes"]
+__all__ = ["PlanAttributes", "SessionAttributes", "TreadmillAttributes", "WeekAttributes", "structure_attributes"]
 
 T = TypeVar("T")
 
@@ -65,11 +65,38 @@ class SessionAttributes:
     weekday: Weekday | None = None
 
 
+@attrs.frozen
+class TreadmillAttributes:
+    """The ``Treadmill`` element's attributes: the numbers as written (the model checks them)."""
+
+    unit: SpeedUnit
+    minSpeed: Fraction  # noqa: N815 - the attribute's own spelling
+    maxSpeed: Fraction  # noqa: N815
+    speedIncrementTenths: int  # noqa: N815
+    minIncline: Fraction  # noqa: N815
+    maxIncline: Fraction  # noqa: N815
+    inclineIncrementTenths: int  # noqa: N815
+    name: str = ""
+    handrails: str = "true"  # only "false" says no handrails, as before
+
+    @property
+    def has_handrails(self) -> bool:
+        """False only when the file says ``handrails="false"``."""
+        return self.handrails != "false"
+
+
 def _number(text: object, _kind: object) -> Fraction:
     value = parse_number(str(text))
     if isinstance(value, Fraction):
         return value
     raise ValueError(value)  # the problem names the text already: "must be a number, not 'abc'"
+
+
+def _whole(text: object, _kind: object) -> int:
+    value = _number(text, _kind)
+    if value.denominator != 1:  # never cut silently
+        raise ValueError(f"must be a whole number, not {echo(text)}")
+    return int(value)
 
 
 def _true(text: object, _kind: object) -> bool:
@@ -84,6 +111,7 @@ def _weekday(text: object, _kind: object) -> Weekday:
 def _converter() -> cattrs.Converter:
     converter = make_converter()
     converter.register_structure_hook(Fraction, _number)
+    converter.register_structure_hook(int, _whole)
     converter.register_structure_hook(bool, _true)
     converter.register_structure_hook(Weekday, _weekday)
     return converter
@@ -92,13 +120,15 @@ def _converter() -> cattrs.Converter:
 #: Attribute names by their lower-case spelling (``attributes`` gives the file's names in lower case).
 _NAMES: dict[type, dict[str, str]] = {
     kind: {field.name.lower(): field.name for field in attrs.fields(kind)}
-    for kind in (PlanAttributes, WeekAttributes, SessionAttributes)
+    for kind in (PlanAttributes, WeekAttributes, SessionAttributes, TreadmillAttributes)
 }
 
 
 def _problem(error: BaseException, _kind: object) -> str:
     if isinstance(error, ValidationError):
         return f"{error.problem} (got {echo(error.value)})" if error.field == "value" else str(error)
+    if isinstance(error, KeyError):
+        return "missing"
     return str(error) or type(error).__name__
 
 

@@ -23,7 +23,6 @@ from retrointervals.formats._xml import (
     collapse,
     first_child,
     local_name,
-    number,
     parse,
     parse_number,
     plain_text,
@@ -32,6 +31,7 @@ from retrointervals.formats._xml import (
 from retrointervals.formats.tcx._extension import (
     PlanAttributes,
     SessionAttributes,
+    TreadmillAttributes,
     WeekAttributes,
     structure_attributes,
 )
@@ -49,7 +49,6 @@ from retrointervals.limits import (
     TCX_ELEMENTS_PER_STEP,
     DocumentBudget,
     check_date,
-    check_enum,
     echo,
 )
 from retrointervals.model import (
@@ -451,30 +450,18 @@ class _Reader(ElementReader):
             )
 
     def treadmill(self, element: etree._Element) -> Treadmill:
-        found = attributes(element)
-        where = self.where(element)
-
-        def value(key: str) -> Fraction:
-            return number(found.get(key.lower(), ""), key, where)
-
-        def whole(key: str) -> int:
-            exact = value(key)
-            if exact.denominator != 1:  # never cut silently
-                raise FormatError(f"{key} must be a whole number, not {echo(found.get(key.lower()))}", where)
-            return int(exact)
-
+        found = structure_attributes(element, TreadmillAttributes, self.where(element))
         with self.building(element):
-            unit = check_enum("Treadmill unit", found.get("unit", ""), SpeedUnit)
             return Treadmill(
-                name=found.get("name", ""),
-                unit=unit,
-                min_speed=Speed.of(value("minSpeed"), unit),
-                max_speed=Speed.of(value("maxSpeed"), unit),
-                speed_increment_tenths=whole("speedIncrementTenths"),
-                min_incline=Incline.percent(value("minIncline")),
-                max_incline=Incline.percent(value("maxIncline")),
-                incline_increment_tenths=whole("inclineIncrementTenths"),
-                handrails=found.get("handrails") != "false",
+                name=found.name,
+                unit=found.unit,
+                min_speed=Speed.of(found.minSpeed, found.unit),
+                max_speed=Speed.of(found.maxSpeed, found.unit),
+                speed_increment_tenths=found.speedIncrementTenths,
+                min_incline=Incline.percent(found.minIncline),
+                max_incline=Incline.percent(found.maxIncline),
+                incline_increment_tenths=found.inclineIncrementTenths,
+                handrails=found.has_handrails,
             )
 
     def plan_from_dates(self, read: list[_Read], root: etree._Element) -> Plan:
