@@ -44,7 +44,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from retrointervals._files import check_size, read_bounded
-from retrointervals.errors import FormatError, ValidationError
+from retrointervals.errors import FormatError, Place, ValidationError
 from retrointervals.formats import (
     Change,
     ChangeLog,
@@ -317,8 +317,8 @@ class _Reader:
         self.options = options
         self.log = ChangeLog(options.policy)
 
-    def where(self, number: int) -> str:
-        return f"{self.source}, line {number}" if self.source else f"line {number}"
+    def where(self, number: int) -> Place:
+        return Place(source=self.source, line=number)
 
     def workout(self, text: str) -> Workout:
         items: list[Step | Repeat] = []
@@ -387,7 +387,7 @@ class _Reader:
         except ValidationError as error:
             raise FormatError(str(error), self.source) from None
 
-    def step(self, body: str, kind: StepKind, where: str) -> Step:
+    def step(self, body: str, kind: StepKind, where: Place) -> Step:
         words = body.split()
         index = next((i for i, word in enumerate(words) if _is_length_word(word)), None)
         if index is None:
@@ -434,7 +434,7 @@ class _Reader:
         except ValidationError as error:
             raise FormatError(str(error), where) from None
 
-    def length(self, word: str, where: str) -> Duration | Distance:
+    def length(self, word: str, where: Place) -> Duration | Distance:
         distance = _DISTANCE.match(word)
         if distance is not None:
             unit = distance.group("unit").lower()
@@ -450,7 +450,7 @@ class _Reader:
                     seconds += Fraction(parts[key]) * per_unit
         return whole_length(self.log, seconds, by_distance=False, where=where)
 
-    def speed(self, rest: str, where: str) -> tuple[Speed, str]:
+    def speed(self, rest: str, where: Place) -> tuple[Speed, str]:
         pace = _PACE.search(rest)
         if pace is None:
             target = rest.strip() or "no target"
@@ -510,7 +510,7 @@ class _Reader:
             )
         return speed, remaining
 
-    def pace_clock(self, text: str, where: str) -> int:
+    def pace_clock(self, text: str, where: Place) -> int:
         minutes, seconds = (int(part) for part in text.split(":"))
         if seconds >= 60:
             raise FormatError(f"the pace {echo(text)} has {seconds} seconds; seconds must be below 60", where)
@@ -519,7 +519,7 @@ class _Reader:
             raise FormatError("a pace of 0:00 is no speed", where)
         return total
 
-    def pace_speed(self, text: str, unit_text: str, where: str) -> Fraction:
+    def pace_speed(self, text: str, unit_text: str, where: Place) -> Fraction:
         """km/h of a pace ``m:ss`` per ``unit_text``, exact."""
         return _PACE_METRES[unit_text] * Fraction(36, 10) / self.pace_clock(text, where)
 
@@ -540,7 +540,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
     try:
         text = bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FormatError(f"not UTF-8 text (byte {error.start})", source) from None
+        raise FormatError("not UTF-8 text", Place(source=source, offset=error.start)) from None
     reader = _Reader(source, options or ReadOptions())
     workout = reader.workout(text.replace("\r\n", "\n").replace("\r", "\n"))
     return Decoded(workout, tuple(reader.log.changes))
