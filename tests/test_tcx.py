@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -610,3 +611,56 @@ def test_foreign_workouts_without_dates_are_grouped_seven_a_week_as_a_reported_c
     assert isinstance(decoded.document, Plan)
     assert [len(week.sessions) for week in decoded.document.weeks] == [2]
     assert "grouped 7 a week in file order" in decoded.changes[-1].what
+
+
+def test_plan_extension_attributes_are_read_in_any_case_and_unknown_ones_ignored() -> None:
+    plan = Plan(
+        name="P",
+        weeks=[Week([Session(Workout("W", [step()]), Weekday.parse("tue"))], label="base", deload=True)],
+        forward_speed=Speed.kmh(4.5),
+        start=dt.date(2026, 1, 5),
+    )
+    data = tcx.write_plan(plan).data
+    assert tcx.read_bytes(data) == plan
+    renamed = data.replace(b"forwardSpeedUnit=", b"FORWARDSPEEDUNIT=").replace(b' name="P"', b' name="P" colour="red"')
+    assert renamed != data
+    assert tcx.read_bytes(renamed) == plan
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        (b'forwardSpeed="4.5"', b'forwardSpeed="fast"', r"line \d+: forwardSpeed: must be a number, not 'fast'"),
+        (b'weekday="', b'weekday="funday" x="', r"line \d+: weekday: .*'funday'"),
+        (b'forwardSpeed="4.5"', b'forwardSpeed="99"', r"line \d+: Speed: must be between"),
+    ],
+)
+def test_bad_plan_extension_attributes_name_the_attribute_and_line(old: bytes, new: bytes, words: str) -> None:
+    plan = Plan(
+        name="P", weeks=[Week([Session(Workout("W", [step()]), Weekday.parse("tue"))])], forward_speed=Speed.kmh(4.5)
+    )
+    data = tcx.write_plan(plan).data
+    tampered = data.replace(old, new, 1)
+    assert tampered != data
+    with pytest.raises(FormatError, match=words):
+        tcx.read_bytes(tampered)
+
+
+def test_plan_extension_treadmill_reads_back_and_bad_attributes_name_themselves() -> None:
+    from retrointervals.treadmill import WALKING_PAD  # noqa: PLC0415
+
+    plan = Plan(name="P", weeks=[Week([Session(Workout("W", [step()]))])], treadmill=WALKING_PAD)
+    data = tcx.write_plan(plan).data
+    assert tcx.read_bytes(data) == plan
+    for old, new, words in [
+        (b"speedIncrementTenths=", b'speedIncrementTenths="1.5" x=', r"speedIncrementTenths: must be a whole number"),
+        (b"minSpeed=", b'MINSPEED="slow" x=', r"minSpeed: must be a number, not 'slow'"),
+        (b"unit=", b'unit="knots" x=', r"unit: unknown value"),
+    ]:
+        tampered = data.replace(old, new, 1)
+        assert tampered != data
+        with pytest.raises(FormatError, match=words):
+            tcx.read_bytes(tampered)
+    missing = re.sub(rb' maxSpeed="[^"]*"', b"", data)
+    with pytest.raises(FormatError, match=r"line \d+: maxSpeed: missing"):
+        tcx.read_bytes(missing)

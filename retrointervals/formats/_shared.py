@@ -6,19 +6,29 @@ No lxml or fitdecode here, so the FIT reader does not import lxml.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from retrointervals.model import MAX_CUE_LENGTH, Direction, Step, StepKind
+from retrointervals.model import (
+    MAX_CUE_LENGTH,
+    MAX_REPEAT_COUNT,
+    MAX_STEP_METRES,
+    MAX_STEP_SECONDS,
+    Direction,
+    Step,
+    StepKind,
+    Workout,
+)
 from retrointervals.units import Distance, Duration, Incline, Speed
 
 if TYPE_CHECKING:
     from retrointervals.errors import Place
-    from retrointervals.formats import ChangeLog
+    from retrointervals.formats import ChangeLog, Decoded
     from retrointervals.formats.steptext import StepText
 
-__all__ = ["clean_text", "length_of", "make_step", "step_from_text"]
+__all__ = ["clean_text", "length_of", "make_step", "only_workout", "repeat_count", "step_from_text", "whole_length"]
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 
@@ -103,3 +113,44 @@ def step_from_text(
         until_lap,
         until_lap and text.belt_stopped,
     )
+
+
+def whole_length(log: ChangeLog, exact: Fraction, *, by_distance: bool, where: str | Place) -> Duration | Distance:
+    """A file's step length in seconds or metres as the model holds it: the nearest whole one from 1 to the most.
+
+    Any difference from ``exact`` is a change reported to ``log`` (an error under ``Policy.STRICT``).
+    """
+    unit, words, limit = ("m", "metres", MAX_STEP_METRES) if by_distance else ("s", "seconds", MAX_STEP_SECONDS)
+    whole = min(max(math.floor(exact + Fraction(1, 2)), 1), limit)
+    if whole != exact:
+        log.hit(
+            where,
+            f"step lengths are whole {words} from 1 to {limit}, not {float(exact):g} {unit}",
+            f"used {whole} {unit} instead",
+        )
+    return length_of(whole, by_distance=by_distance)
+
+
+def repeat_count(log: ChangeLog, count: int | None, where: str | Place) -> int:
+    """A file's repeat count as the model holds it: none or below 1 reads as one pass, too many as the most.
+
+    Both are changes reported to ``log`` (errors under ``Policy.STRICT``).
+    """
+    if count is None or count < 1:
+        log.hit(where, f"the repeat count is {count}", "read as one pass of the repeated steps")
+        return 1
+    if count > MAX_REPEAT_COUNT:
+        log.hit(
+            where,
+            f"the model repeats at most {MAX_REPEAT_COUNT} times, not {count}",
+            f"read as {MAX_REPEAT_COUNT} repetitions",
+        )
+        return MAX_REPEAT_COUNT
+    return count
+
+
+def only_workout(decoded: Decoded) -> Workout:
+    """The workout a one-workout format's ``decode`` gave (such a format never gives a plan)."""
+    workout = decoded.document
+    assert isinstance(workout, Workout)  # noqa: S101 - the format's file holds one workout
+    return workout

@@ -35,6 +35,7 @@ user gives (a reported change) and is refused without one: a belt speed is never
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -43,9 +44,19 @@ from fractions import Fraction
 from pathlib import Path
 
 from retrointervals._files import check_size, read_bounded
-from retrointervals.errors import FormatError, ValidationError
-from retrointervals.formats import Change, ChangeLog, Decoded, Encoded, Policy, ReadOptions, write_workout_file
+from retrointervals.errors import FormatError, Place, ValidationError
+from retrointervals.formats import (
+    Change,
+    ChangeLog,
+    Decoded,
+    Encoded,
+    Policy,
+    ReadOptions,
+    steptext,
+    write_workout_file,
+)
 from retrointervals.formats._conventions import parse_step_label, step_label
+from retrointervals.formats._shared import make_step, only_workout, repeat_count, whole_length
 from retrointervals.limits import (
     MAX_TEXT_LINE_CHARACTERS,
     MAX_TEXT_LINES,
@@ -56,9 +67,6 @@ from retrointervals.limits import (
 from retrointervals.model import (
     MAX_CUE_LENGTH,
     MAX_NAME_LENGTH,
-    MAX_REPEAT_COUNT,
-    MAX_STEP_METRES,
-    MAX_STEP_SECONDS,
     Direction,
     Plan,
     Repeat,
@@ -199,14 +207,7 @@ def _unbracket(cue: str) -> str:
 
 
 def _cue_text(step: Step, limits: ChangeLog, where: str) -> str:
-    parts = [step_label(step)]
-    if step.hold_handrails:
-        parts.append("hold rails")
-    if step.incline.tenths:
-        parts.append(f"incline {step.incline.in_percent:g} percent")
-    if step.belt_stopped:
-        parts.append("belt stopped")
-    text = ", ".join(parts)
+    text = ", ".join([step_label(step), *steptext.qualifiers(step, percent=" percent")])
     return f"{text}. {_safe_cue(step.cue, limits, where)}" if step.cue else text
 
 
@@ -274,10 +275,8 @@ def write(
         FormatError: ``document`` is a plan: one text holds one workout (``formats.plan_files(plan, "intervals")``
             gives one text per session; ``retrointervals.plan_dates.dated_plan_files`` also the calendar events).
     """
-    policy = Policy.of(policy)
-    return write_workout_file(
-        document, path, lambda workout: write_workout(workout, policy=policy), "intervals", overwrite=overwrite
-    )
+    encode = functools.partial(write_workout, policy=Policy.of(policy))
+    return write_workout_file(document, path, encode, "intervals", overwrite=overwrite)
 
 
 def events_json(plan: Plan, *, policy: Policy = Policy.STRICT) -> bytes:
@@ -318,8 +317,8 @@ class _Reader:
         self.options = options
         self.log = ChangeLog(options.policy)
 
-    def where(self, number: int) -> str:
-        return f"{self.source}, line {number}" if self.source else f"line {number}"
+    def where(self, number: int) -> Place:
+        return Place(source=self.source, line=number)
 
     def workout(self, text: str) -> Workout:
         items: list[Step | Repeat] = []
@@ -378,7 +377,7 @@ class _Reader:
             if header:
                 budget.spend(self.where(number), steps=1)  # a repeat counts as a step as written
                 block, header_line = [], number
-                count = self.repeat_count(int(header.group("count")), self.where(number))
+                count = repeat_count(self.log, int(header.group("count")), self.where(number))
         close()
         if not items:
             raise FormatError("the text holds no steps (lines starting with '- ')", self.source)
@@ -388,20 +387,7 @@ class _Reader:
         except ValidationError as error:
             raise FormatError(str(error), self.source) from None
 
-    def repeat_count(self, count: int, where: str) -> int:
-        if count < 1:
-            self.log.hit(where, f"a repeat is done at least once, not {count} times", "read as one pass")
-            return 1
-        if count > MAX_REPEAT_COUNT:
-            self.log.hit(
-                where,
-                f"the model repeats at most {MAX_REPEAT_COUNT} times, not {count}",
-                f"read as {MAX_REPEAT_COUNT} repetitions",
-            )
-            return MAX_REPEAT_COUNT
-        return count
-
-    def step(self, body: str, kind: StepKind, where: str) -> Step:
+    def step(self, body: str, kind: StepKind, where: Place) -> Step:
         words = body.split()
         index = next((i for i, word in enumerate(words) if _is_length_word(word)), None)
         if index is None:
@@ -444,26 +430,16 @@ class _Reader:
             )
             cue = cue[: MAX_CUE_LENGTH - 1].rstrip() + "\u2026"
         try:
-            return Step(
-                direction=direction,
-                kind=kind,
-                length=length,
-                speed=speed,
-                incline=incline,
-                hold_handrails=rails,
-                cue=cue or None,
-                until_lap=until_lap,
-                belt_stopped=stopped,
-            )
+            return make_step(direction, kind, length, speed, incline, rails, cue or None, until_lap, stopped)
         except ValidationError as error:
             raise FormatError(str(error), where) from None
 
-    def length(self, word: str, where: str) -> Duration | Distance:
+    def length(self, word: str, where: Place) -> Duration | Distance:
         distance = _DISTANCE.match(word)
         if distance is not None:
             unit = distance.group("unit").lower()
             scale = {"mtr": Fraction(1), "km": Fraction(1000), "mi": METRES_PER_MILE}[unit]
-            return self.whole(Fraction(distance.group("n")) * scale, Distance, "m", MAX_STEP_METRES, where)
+            return whole_length(self.log, Fraction(distance.group("n")) * scale, by_distance=True, where=where)
         match = _DURATION.match(word)
         assert match is not None  # noqa: S101 - only length words get here
         parts = match.groupdict()
@@ -472,22 +448,9 @@ class _Reader:
             for key in keys:
                 if parts[key] is not None:
                     seconds += Fraction(parts[key]) * per_unit
-        return self.whole(seconds, Duration, "s", MAX_STEP_SECONDS, where)
+        return whole_length(self.log, seconds, by_distance=False, where=where)
 
-    def whole(
-        self, exact: Fraction, kind: type[Duration] | type[Distance], unit: str, limit: int, where: str
-    ) -> Duration | Distance:
-        words = "seconds" if unit == "s" else "metres"
-        whole = min(max(math.floor(exact + Fraction(1, 2)), 1), limit)
-        if whole != exact:
-            self.log.hit(
-                where,
-                f"step lengths are whole {words} from 1 to {limit}, not {float(exact):g} {unit}",
-                f"used {whole} {unit}",
-            )
-        return kind(whole)
-
-    def speed(self, rest: str, where: str) -> tuple[Speed, str]:
+    def speed(self, rest: str, where: Place) -> tuple[Speed, str]:
         pace = _PACE.search(rest)
         if pace is None:
             target = rest.strip() or "no target"
@@ -547,7 +510,7 @@ class _Reader:
             )
         return speed, remaining
 
-    def pace_clock(self, text: str, where: str) -> int:
+    def pace_clock(self, text: str, where: Place) -> int:
         minutes, seconds = (int(part) for part in text.split(":"))
         if seconds >= 60:
             raise FormatError(f"the pace {echo(text)} has {seconds} seconds; seconds must be below 60", where)
@@ -556,7 +519,7 @@ class _Reader:
             raise FormatError("a pace of 0:00 is no speed", where)
         return total
 
-    def pace_speed(self, text: str, unit_text: str, where: str) -> Fraction:
+    def pace_speed(self, text: str, unit_text: str, where: Place) -> Fraction:
         """km/h of a pace ``m:ss`` per ``unit_text``, exact."""
         return _PACE_METRES[unit_text] * Fraction(36, 10) / self.pace_clock(text, where)
 
@@ -577,7 +540,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
     try:
         text = bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FormatError(f"not UTF-8 text (byte {error.start})", source) from None
+        raise FormatError("not UTF-8 text", Place(source=source, offset=error.start)) from None
     reader = _Reader(source, options or ReadOptions())
     workout = reader.workout(text.replace("\r\n", "\n").replace("\r", "\n"))
     return Decoded(workout, tuple(reader.log.changes))
@@ -585,9 +548,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
 
 def read_bytes(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Workout:
     """Read intervals.icu workout text (see ``decode``, which also gives the changes)."""
-    workout = decode(data, source, options=options).document
-    assert isinstance(workout, Workout)  # noqa: S101 - a text is one workout
-    return workout
+    return only_workout(decode(data, source, options=options))
 
 
 def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Workout:
@@ -600,8 +561,7 @@ def read_bytes_with_changes(
 ) -> tuple[Workout, tuple[Change, ...]]:
     """``decode`` as a ``(workout, changes)`` pair (the older name of the same door)."""
     decoded = decode(data, source, options=options)
-    assert isinstance(decoded.document, Workout)  # noqa: S101 - a text is one workout
-    return decoded.document, decoded.changes
+    return only_workout(decoded), decoded.changes
 
 
 def read_with_changes(

@@ -58,7 +58,7 @@ from retrointervals.formats import (
     steptext,
     write_workout_file,
 )
-from retrointervals.formats._shared import length_of, step_from_text
+from retrointervals.formats._shared import length_of, only_workout, step_from_text
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
@@ -167,14 +167,8 @@ def write(
     Raises:
         FormatError: ``document`` is a plan: a QZ program holds one workout (use ``formats.plan_files``).
     """
-    policy = Policy.of(policy)
-    return write_workout_file(
-        document,
-        path,
-        lambda workout: write_workout(workout, policy=policy, announce=announce),
-        "qz",
-        overwrite=overwrite,
-    )
+    encode = functools.partial(write_workout, policy=Policy.of(policy), announce=announce)
+    return write_workout_file(document, path, encode, "qz", overwrite=overwrite)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -195,9 +189,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
 
 def read_bytes(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Workout:
     """Read a QZ treadmill program as a workout; see ``decode``, which also gives the changes."""
-    workout = decode(data, source, options=options).document
-    assert isinstance(workout, Workout)  # noqa: S101 - a QZ program is one workout
-    return workout
+    return only_workout(decode(data, source, options=options))
 
 
 def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Workout:

@@ -105,15 +105,25 @@ class NoteFields:
     lap_expected: Duration | None = None
 
 
-def note(step: Step) -> str:
-    """The note for a step, e.g. ``"BACKWARD, hold rails, incline 2.5%. Long steps"``."""
-    parts = [step.direction.value.upper()]
+def qualifiers(step: Step, *, percent: str = "%") -> list[str]:
+    """The words a step's text adds after its direction: ``hold rails``, ``incline 2.5%``, ``belt stopped``.
+
+    ``percent`` is how the incline's unit is written (intervals.icu texts write ``" percent"``: a ``%`` there reads
+    as a power target).
+    """
+    parts = []
     if step.hold_handrails:
         parts.append("hold rails")
     if step.incline.tenths:
-        parts.append(f"incline {step.incline.in_percent:g}%")
+        parts.append(f"incline {step.incline.in_percent:g}{percent}")
     if step.belt_stopped:
         parts.append("belt stopped")
+    return parts
+
+
+def note(step: Step) -> str:
+    """The note for a step, e.g. ``"BACKWARD, hold rails, incline 2.5%. Long steps"``."""
+    parts = [step.direction.value.upper(), *qualifiers(step)]
     if step.until_lap:
         parts.append(f"press lap (about {step.length.exact} s)")
     text = ", ".join(parts)

@@ -65,7 +65,7 @@ from retrointervals.formats import (
     steptext,
     write_workout_file,
 )
-from retrointervals.formats._shared import clean_text, length_of, step_from_text
+from retrointervals.formats._shared import clean_text, length_of, only_workout, step_from_text
 from retrointervals.formats._xml import (
     ElementReader,
     attributes,
@@ -202,10 +202,8 @@ def write(
     Raises:
         FormatError: ``document`` is a plan: ZWO holds one workout per file (use ``formats.plan_files``).
     """
-    policy = Policy.of(policy)
-    return write_workout_file(
-        document, path, lambda workout: write_workout(workout, policy=policy), "zwo", overwrite=overwrite
-    )
+    encode = functools.partial(write_workout, policy=Policy.of(policy))
+    return write_workout_file(document, path, encode, "zwo", overwrite=overwrite)
 
 
 def qz_belt_kmh(power: str, threshold_sec_per_km: int = THRESHOLD_SEC_PER_KM) -> float:
@@ -321,9 +319,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
 
 def read_bytes(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Workout:
     """Read a run ZWO file as a workout; see ``decode``, which also gives the changes."""
-    workout = decode(data, source, options=options).document
-    assert isinstance(workout, Workout)  # noqa: S101 - a ZWO file is one workout
-    return workout
+    return only_workout(decode(data, source, options=options))
 
 
 def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Workout:

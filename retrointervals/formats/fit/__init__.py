@@ -32,6 +32,7 @@ import os
 
 from retrointervals._files import check_size, read_bounded
 from retrointervals.formats import Change, Decoded, ReadOptions
+from retrointervals.formats._shared import only_workout
 from retrointervals.formats.fit._build import Builder
 from retrointervals.formats.fit._crc import crc16
 from retrointervals.formats.fit._decode import decode_messages
@@ -88,9 +89,7 @@ def decode(data: bytes, source: str = "", *, options: ReadOptions | None = None)
 
 def read_bytes(data: bytes, source: str = "", *, options: ReadOptions | None = None) -> Workout:
     """Read a FIT workout file (see ``decode``, which also gives the changes)."""
-    workout = decode(data, source, options=options).document
-    assert isinstance(workout, Workout)  # noqa: S101 - a FIT workout file is one workout
-    return workout
+    return only_workout(decode(data, source, options=options))
 
 
 def read(path: str | os.PathLike[str], *, options: ReadOptions | None = None) -> Workout:
@@ -103,8 +102,7 @@ def read_bytes_with_changes(
 ) -> tuple[Workout, tuple[Change, ...]]:
     """``decode`` as a ``(workout, changes)`` pair (the older name of the same door)."""
     decoded = decode(data, source, options=options)
-    assert isinstance(decoded.document, Workout)  # noqa: S101 - a FIT workout file is one workout
-    return decoded.document, decoded.changes
+    return only_workout(decoded), decoded.changes
 
 
 def read_with_changes(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from retrointervals.errors import FormatError, Place, ValidationError
@@ -22,14 +21,13 @@ from retrointervals.formats._fit_profile import (
     WorkoutField,
     WorkoutStepField,
 )
-from retrointervals.formats._shared import clean_text, step_from_text
+from retrointervals.formats._shared import clean_text, repeat_count, step_from_text, whole_length
 from retrointervals.formats.fit._decode import Message, Messages
 from retrointervals.formats.fit._shared import DEFAULT_LENGTH, DISTANCE, LAP, PRODUCT_ID, SPEED, TIME, own_speed
 from retrointervals.limits import MAX_DOCUMENT_STEPS, MAX_WORKOUT_SEGMENTS
 from retrointervals.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
-    MAX_REPEAT_COUNT,
     MAX_STEP_METRES,
     MAX_STEP_SECONDS,
     Repeat,
@@ -227,17 +225,7 @@ class Builder:
                 "read as one pass of the repeated steps",
             )
             return 1
-        if count is None or count < 1:
-            self.log.hit(where, f"the repeat count is {count}", "read as one pass of the repeated steps")
-            return 1
-        if count > MAX_REPEAT_COUNT:
-            self.log.hit(
-                where,
-                f"the model repeats at most {MAX_REPEAT_COUNT} times, not {count}",
-                f"read as {MAX_REPEAT_COUNT} repetitions",
-            )
-            return MAX_REPEAT_COUNT
-        return count
+        return repeat_count(self.log, count, where)
 
     def step(self, fields: dict[int, object], where: Place) -> Step:
         name = _text(fields, WorkoutStepField.WKT_STEP_NAME)
@@ -289,20 +277,9 @@ class Builder:
             whole_m, rest = divmod(value, 100)
             if not rest and 1 <= whole_m <= MAX_STEP_METRES:
                 return Distance(whole_m), False
-        unit, words, scale, limit, kind = (
-            ("s", "seconds", 1000, MAX_STEP_SECONDS, Duration)
-            if duration_type == TIME
-            else ("m", "metres", 100, MAX_STEP_METRES, Distance)
-        )
-        exact = Fraction(value, scale)
-        whole = min(max(math.floor(exact + Fraction(1, 2)), 1), limit)
-        if whole != exact:
-            self.log.hit(
-                where,
-                f"step lengths are whole {words} from 1 to {limit}, not {float(exact):g} {unit}",
-                f"used {whole} {unit} instead",
-            )
-        return kind(whole), False
+        by_distance = duration_type != TIME
+        exact = Fraction(value, 100 if by_distance else 1000)
+        return whole_length(self.log, exact, by_distance=by_distance, where=where), False
 
     def no_speed(self, where: Place, why: str) -> Speed:
         """The given speed for a step without a usable speed target (a change), or a refusal that asks for one."""

@@ -23,11 +23,17 @@ from retrointervals.formats._xml import (
     collapse,
     first_child,
     local_name,
-    number,
     parse,
     parse_number,
     plain_text,
     text_of,
+)
+from retrointervals.formats.tcx._extension import (
+    PlanAttributes,
+    SessionAttributes,
+    TreadmillAttributes,
+    WeekAttributes,
+    structure_attributes,
 )
 from retrointervals.formats.tcx._shared import (
     KIND_OF_INTENSITY,
@@ -43,7 +49,6 @@ from retrointervals.limits import (
     TCX_ELEMENTS_PER_STEP,
     DocumentBudget,
     check_date,
-    check_enum,
     echo,
 )
 from retrointervals.model import (
@@ -51,7 +56,6 @@ from retrointervals.model import (
     MAX_NAME_LENGTH,
     MAX_SESSIONS_PER_WEEK,
     MAX_WEEKS,
-    Level,
     Plan,
     Repeat,
     Session,
@@ -405,7 +409,7 @@ class _Reader(ElementReader):
             return None
         by_name = {entry.tcx_name: entry.workout for entry in read}
         plan_budget = DocumentBudget()  # a session may name the same workout many times
-        found = attributes(element)
+        found = structure_attributes(element, PlanAttributes, self.where(element))
         weeks = []
         for week_number, week_element in enumerate(children(element, "Week"), start=1):
             if week_number > MAX_WEEKS:  # refused before reading the rest: a file may hold millions
@@ -417,66 +421,47 @@ class _Reader(ElementReader):
                         f"a week of the plan has more than {MAX_SESSIONS_PER_WEEK} sessions",
                         self.where(session_element),
                     )
-                session_fields = attributes(session_element)
-                reference = session_fields.get("workout", "")
+                session_fields = structure_attributes(session_element, SessionAttributes, self.where(session_element))
+                reference = session_fields.workout
                 if reference not in by_name:
                     raise FormatError(
                         f"the plan names a workout {echo(reference)} the file does not hold",
                         self.where(session_element),
                     )
-                weekday = session_fields.get("weekday")
                 with self.building(session_element):
-                    sessions.append(Session(by_name[reference], Weekday.parse(weekday) if weekday else None))
+                    sessions.append(Session(by_name[reference], session_fields.weekday))
                 plan_budget.spend(self.where(session_element), segments=by_name[reference].segment_count)
-            week_fields = attributes(week_element)
+            week_fields = structure_attributes(week_element, WeekAttributes, self.where(week_element))
             with self.building(week_element):
-                weeks.append(
-                    Week(sessions, label=week_fields.get("label", ""), deload=week_fields.get("deload") == "true")
-                )
+                weeks.append(Week(sessions, label=week_fields.label, deload=week_fields.deload))
         description = text_of(first_child(element, "Description")) or ""
         treadmill_element = first_child(element, "Treadmill")
         treadmill = self.treadmill(treadmill_element) if treadmill_element is not None else None
-        where = self.where(element)
-        forward = None
         with self.building(element):
-            if "forwardspeed" in found:
-                forward_unit = check_enum("forwardSpeedUnit", found.get("forwardspeedunit", "km/h"), SpeedUnit)
-                forward = Speed.of(number(found["forwardspeed"], "forwardSpeed", where), forward_unit)
+            forward = None if found.forwardSpeed is None else Speed.of(found.forwardSpeed, found.forwardSpeedUnit)
             return Plan(
-                name=found.get("name", "") or "Plan",
+                name=found.name or "Plan",
                 weeks=weeks,
-                level=check_enum("level", found["level"], Level) if "level" in found else None,
+                level=found.level,
                 forward_speed=forward,
-                start=check_date("start", found["start"]) if "start" in found else None,
+                start=found.start,
                 description=description,
                 treadmill=treadmill,
             )
 
     def treadmill(self, element: etree._Element) -> Treadmill:
-        found = attributes(element)
-        where = self.where(element)
-
-        def value(key: str) -> Fraction:
-            return number(found.get(key.lower(), ""), key, where)
-
-        def whole(key: str) -> int:
-            exact = value(key)
-            if exact.denominator != 1:  # never cut silently
-                raise FormatError(f"{key} must be a whole number, not {echo(found.get(key.lower()))}", where)
-            return int(exact)
-
+        found = structure_attributes(element, TreadmillAttributes, self.where(element))
         with self.building(element):
-            unit = check_enum("Treadmill unit", found.get("unit", ""), SpeedUnit)
             return Treadmill(
-                name=found.get("name", ""),
-                unit=unit,
-                min_speed=Speed.of(value("minSpeed"), unit),
-                max_speed=Speed.of(value("maxSpeed"), unit),
-                speed_increment_tenths=whole("speedIncrementTenths"),
-                min_incline=Incline.percent(value("minIncline")),
-                max_incline=Incline.percent(value("maxIncline")),
-                incline_increment_tenths=whole("inclineIncrementTenths"),
-                handrails=found.get("handrails") != "false",
+                name=found.name,
+                unit=found.unit,
+                min_speed=Speed.of(found.minSpeed, found.unit),
+                max_speed=Speed.of(found.maxSpeed, found.unit),
+                speed_increment_tenths=found.speedIncrementTenths,
+                min_incline=Incline.percent(found.minIncline),
+                max_incline=Incline.percent(found.maxIncline),
+                incline_increment_tenths=found.inclineIncrementTenths,
+                handrails=found.has_handrails,
             )
 
     def plan_from_dates(self, read: list[_Read], root: etree._Element) -> Plan:
