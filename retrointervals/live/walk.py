@@ -65,6 +65,9 @@ class WalkOptions:
         for path in (self.record, self.trace):
             if path is not None and path.exists() and not self.overwrite:
                 raise OutputExistsError(str(path))
+            if path is not None:
+                # Before the belt moves, not after: a walked session must never end without its recording.
+                path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def load_session(target: str | Path, session: str | None) -> Workout:
