@@ -21,10 +21,20 @@ It counts as walked when the walker turned (the recording goes on past it); its 
 does not enter compliance, which is about the walking steps.
 
 Belt acceleration: a treadmill takes a few seconds to reach a new speed, so a step's mean speed dips at its start
-(Runna corrects for the same effect; formats notes §6.4). The review leaves out the first ``SETTLE_S`` seconds of
-every step (never more than half the step) when it averages speeds, and says how many records it left out. The
-8 seconds are a design choice [D]: consumer belts change speed at roughly 0.5-1 km/h per second, so 8 s covers a
-change of several km/h; no measurement backs the number (formats notes §6.4 say so too).
+(Runna corrects for the same effect; formats notes §6.4), and an app that follows our turn safety rule (the live
+runner does) slows the belt *before* a turn, in the last seconds of the step before it. The review leaves both
+stretches out when it averages speeds, and says how many records it left out:
+
+- at a step's start, the time the belt needs to go from the previous step's belt speed (0 at the start and after
+  a stop-to-turn step) to this one's at the assumed acceleration ``retrointervals.live.belt.ASSUMED_SPEED_RATE``
+  (0.4 km/h per second [D], the rate the live runner plans its slow-downs with), at least ``SETTLE_S`` seconds
+  (watches and apps report the belt a few seconds late [D]); after a bare turn (a direction change without a
+  transition step) plus the ``BARE_TURN_S`` seconds the slower speed is held;
+- at the end of a step before a turn (a transition or stop-to-turn step, or a bare turn to a slower step), the
+  time the belt needs at that rate to slow to the turn's speed (and the deck to reach its incline, at
+  ``ASSUMED_INCLINE_RATE``): the live runner sends the slow-down that early.
+
+Each stretch is at most half the step. No measurement backs these numbers (formats notes §6.4 say so too).
 
 Compliance (0-1): each walking step's planned seconds, weighted by the share of it walked (at most 1) and by how
 close its speed was (1 within ``SPEED_TOLERANCE``, else the ratio of the slower to the faster speed); summed over
@@ -52,6 +62,7 @@ import attrs
 
 from retrointervals.activity import Activity, Record, read_activity
 from retrointervals.errors import FormatError, ValidationError
+from retrointervals.live.belt import ASSUMED_INCLINE_RATE, ASSUMED_SPEED_RATE, BARE_TURN_S
 from retrointervals.model import Direction, Plan, Repeat, Step, StepKind, Workout
 from retrointervals.sessionlog import LogEntry, Status, format_session, parse_session
 from retrointervals.timeline import walks_backward
@@ -73,7 +84,8 @@ __all__ = [
     "review_session",
 ]
 
-#: Seconds left out at the start of every step while the belt changes speed [D].
+#: Fewest seconds left out at the start of every step while the belt changes speed [D] (longer for a larger change
+#: of speed, at ``retrointervals.live.belt.ASSUMED_SPEED_RATE``; see the module).
 SETTLE_S = 8
 #: Below this speed (m/s) the belt counts as stopped [D].
 MOVING_MPS = 0.2
@@ -114,6 +126,8 @@ class StepReview:
         belt_stopped: A stop-to-turn step: the belt stands still; ``walked_s`` is the time the turn took and
             ``planned_kmh`` the speed to restart at.
         walks_backward: Whether the step's time counts as backward time (``timeline.walks_backward``).
+        settle_start_s: Seconds left out at the step's start while the belt reached its speed (see the module).
+        settle_end_s: Seconds left out at the step's end while the belt slowed for the turn that follows.
     """
 
     number: int
@@ -126,6 +140,8 @@ class StepReview:
     settle_records: int
     belt_stopped: bool = False
     walks_backward: bool = False
+    settle_start_s: float = 0.0
+    settle_end_s: float = 0.0
 
     @property
     def is_bout(self) -> bool:
@@ -276,6 +292,10 @@ class _Planned:
     walks_back: bool = False
     #: Ends on the lap button.
     until_lap: bool = False
+    #: Seconds at the start while the belt reaches the step's speed.
+    settle_in: float = float(SETTLE_S)
+    #: Seconds at the end while the belt slows (and the deck moves) for the turn that follows.
+    settle_out: float = 0.0
 
     @property
     def is_bout(self) -> bool:
@@ -308,22 +328,71 @@ def _rows(workout: Workout) -> dict[tuple[int, ...], int]:
     return rows
 
 
+def _is_turn(step: Step) -> bool:
+    return step.kind is StepKind.TRANSITION or step.belt_stopped
+
+
+#: The assumed belt acceleration (km/h per second) and incline rate (% per second), the live runner's.
+_SPEED_RATE = ASSUMED_SPEED_RATE / 100
+_INCLINE_RATE = ASSUMED_INCLINE_RATE / 10
+
+
+def _settle_in(steps: Sequence[Step], belt: Sequence[float], index: int) -> float:
+    """Seconds the belt needs at a step's start to reach its speed (before the ``SETTLE_S`` floor)."""
+    step = steps[index]
+    if not index:
+        return belt[index] / _SPEED_RATE
+    previous, before = steps[index - 1], belt[index - 1]
+    if _is_turn(step) and not step.belt_stopped and not _is_turn(previous):
+        return 0.0  # the belt slowed to the turn's speed before the turn began
+    if not _is_turn(previous) and not _is_turn(step) and previous.direction is not step.direction:
+        # a bare turn: the slower of the two speeds is held, then the belt speeds up (it slowed before a slower step)
+        return BARE_TURN_S + (belt[index] - before) / _SPEED_RATE if belt[index] > before else 0.0
+    return abs(belt[index] - before) / _SPEED_RATE
+
+
+def _settle_out(steps: Sequence[Step], belt: Sequence[float], index: int) -> float:
+    """Seconds at a step's end while the belt slows (and the deck moves) for a turn that follows."""
+    step = steps[index]
+    if index + 1 >= len(steps) or _is_turn(step):
+        return 0.0
+    following = steps[index + 1]
+    if _is_turn(following):  # the turn's speed (its slowest moving step) and incline, reached before it starts
+        end = index + 1
+        while end < len(steps) and _is_turn(steps[end]):
+            end += 1
+        moving = [belt[i] for i in range(index + 1, end) if not steps[i].belt_stopped]
+        entry = min(moving, default=float(following.speed.exact_kmh))
+        tilt = abs(step.incline.tenths - following.incline.tenths) / 10 / _INCLINE_RATE
+        return max(max(0.0, belt[index] - entry) / _SPEED_RATE, tilt)
+    if following.direction is not step.direction:  # a bare turn to a slower step: slowed before it
+        return max(0.0, belt[index] - belt[index + 1]) / _SPEED_RATE
+    return 0.0
+
+
 def _planned(workout: Workout) -> list[_Planned]:
     rows = _rows(workout)
-    return [
-        _Planned(
-            float(segment.start.exact),
-            float(segment.end.exact),
-            float(segment.step.speed.exact_kmh),
-            segment.step.direction is Direction.BACKWARD,
-            segment.step.kind.label,
-            rows.get(segment.path, -1),
-            segment.step.belt_stopped,
-            walks_backward(segment.step),
-            segment.step.until_lap,
+    segments = workout.timeline
+    steps = [segment.step for segment in segments]
+    belt = [0.0 if step.belt_stopped else float(step.speed.exact_kmh) for step in steps]
+    result = []
+    for index, (segment, step) in enumerate(zip(segments, steps, strict=True)):
+        result.append(
+            _Planned(
+                float(segment.start.exact),
+                float(segment.end.exact),
+                float(step.speed.exact_kmh),
+                step.direction is Direction.BACKWARD,
+                step.kind.label,
+                rows.get(segment.path, -1),
+                step.belt_stopped,
+                walks_backward(step),
+                step.until_lap,
+                max(float(SETTLE_S), _settle_in(steps, belt, index)),
+                _settle_out(steps, belt, index),
+            )
         )
-        for segment in workout.timeline
-    ]
+    return result
 
 
 # --- matching -----------------------------------------------------------------------------------------------
@@ -627,11 +696,13 @@ def _measure(
         speed_sum = 0.0
         speed_count = 0
         settle_count = 0
+        settle_in = settle_out = 0.0
         if window is not None and step.stopped:
             walked = _turn_time(activity, times, window, by_laps=by_laps, last=number == len(planned))
         elif window is not None:
             begin, end = window
-            settle = min(float(SETTLE_S), (end - begin) / 2)
+            settle_in = min(step.settle_in, (end - begin) / 2)
+            settle_out = min(step.settle_out, (end - begin) / 2)
             first = bisect.bisect_left(times, begin)
             last = bisect.bisect_left(times, end)
             for index in range(first, last):
@@ -639,7 +710,7 @@ def _measure(
                 now = times[index]
                 following = times[index + 1] if index + 1 < len(times) else now + 1.0
                 gap = min(following, end) - now
-                settling = now < begin + settle
+                settling = now < begin + settle_in or now >= end - settle_out
                 if (settling or _moving(record.speed_mps)) and gap <= _MAX_RECORD_GAP_S:
                     walked += gap
                 if record.speed_mps is None:
@@ -665,6 +736,8 @@ def _measure(
                 settle_records=settle_count,
                 belt_stopped=step.stopped,
                 walks_backward=step.walks_back,
+                settle_start_s=settle_in,
+                settle_end_s=settle_out,
             )
         )
     return result

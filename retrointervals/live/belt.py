@@ -3,6 +3,10 @@
 The simulator moves its belt with this model at the machine's rates; the session runner predicts the belt with the
 same model at **slower** assumed rates, so that a slow-down it sends "early enough" is early enough on any machine
 at least as quick as the assumption.
+
+The assumed rates and ``BARE_TURN_S`` live here once: the runner schedules with them, and ``retrointervals.review``
+uses them to know which seconds of a step the belt spends changing speed (at a step's start, and before a turn,
+where the safety rule slows the belt early).
 """
 
 from __future__ import annotations
@@ -12,13 +16,15 @@ import math
 
 import attrs
 
-__all__ = ["ASSUMED_INCLINE_RATE", "ASSUMED_SPEED_RATE", "Envelope", "Ramp"]
+__all__ = ["ASSUMED_INCLINE_RATE", "ASSUMED_SPEED_RATE", "BARE_TURN_S", "Envelope", "Ramp"]
 
 #: [D] The belt acceleration the runner assumes, in 0.01 km/h per second (0.4 km/h per second). Treadmills
 #: ramp at roughly 0.5-1.5 km/h per second; assuming the slow end makes every early slow-down early enough.
 ASSUMED_SPEED_RATE = 40.0
 #: [D] The incline rate the runner assumes, in 0.1 % per second (0.5 % per second).
 ASSUMED_INCLINE_RATE = 5.0
+#: [D] How long a bare turn (a direction change without a transition step) holds the slower speed.
+BARE_TURN_S = 5.0
 
 
 @attrs.define

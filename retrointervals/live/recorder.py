@@ -92,11 +92,15 @@ def _mps_milli(hundredths_kmh: float) -> int:
 
 
 def _per_second(samples: Sequence[Sample]) -> list[Sample]:
-    """One sample per whole second of the session clock (the latest of each second)."""
+    """One sample per whole second of the session clock: the latest nearest to it.
+
+    Records are stamped at whole seconds (``round``), so the choice rounds the same way: never two records with one
+    timestamp and a missing second beside them.
+    """
     chosen: dict[int, Sample] = {}
     for sample in samples:
         if sample.speed is not None:
-            chosen[int(sample.t)] = sample
+            chosen[round(sample.t)] = sample
     return [chosen[second] for second in sorted(chosen)]
 
 

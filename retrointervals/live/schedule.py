@@ -27,14 +27,12 @@ from fractions import Fraction
 import attrs
 
 from retrointervals.errors import LiveSessionError
+from retrointervals.live.belt import BARE_TURN_S
 from retrointervals.live.link import MachineInfo
 from retrointervals.model import Direction, Step, StepKind, Workout
 from retrointervals.timeline import Segment
 
 __all__ = ["BARE_TURN_S", "StepCommand", "plan_commands", "step_label"]
-
-#: [D] How long a bare turn (a direction change without a transition step) holds the slower speed.
-BARE_TURN_S = 5.0
 
 
 @attrs.frozen
