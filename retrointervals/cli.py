@@ -23,6 +23,7 @@ from retrointervals.errors import FormatError, OutputExistsError, RetroIntervals
 from retrointervals.safety import SAFETY_NOTE
 
 if TYPE_CHECKING:
+    from retrointervals.export import ExportedFile
     from retrointervals.formats import Change, ReadOptions
     from retrointervals.model import Plan
     from retrointervals.review import SessionReview
@@ -103,13 +104,11 @@ def _plan(arguments: argparse.Namespace) -> int:
     if violations:  # the generator guarantees none; say so loudly if that ever breaks
         raise RetroIntervalsError(f"internal error: the generated plan breaks {violations[0]}")
     files = export_plan(plan, arguments.out, formats=arguments.formats, overwrite=arguments.force, time=arguments.time)
-    changed = sum(len(f.changes) for f in files)
     first = plan.weeks[0].sessions[0].workout
     _say(f"{plan.name}: {len(plan.weeks)} weeks, {sum(len(w.sessions) for w in plan.weeks)} sessions")
     _say(f"week 1: {first.description.split(': ', 1)[-1]}")
     _say(f"wrote {len(files)} files to {arguments.out}/ (start with README.txt and plan.html)")
-    if changed:
-        _say(f"{changed} detail(s) that some formats cannot carry were adapted; README.txt lists them")
+    _say_adapted(files)
     _say_undated(plan)
     _safety()
     return 0
@@ -136,6 +135,17 @@ def _read_options(arguments: argparse.Namespace) -> ReadOptions:
 def _say_changes(what: str, changes: Sequence[Change]) -> None:
     for change in changes:
         _say(f"  {what}: {change}")
+
+
+def _say_adapted(files: Sequence[ExportedFile]) -> None:
+    """Per format, how many details it could not carry (README.txt lists them), e.g. stop-to-turn steps in ZWO."""
+    counts: dict[str, int] = {}
+    for entry in files:
+        if entry.changes:
+            counts[entry.format] = counts.get(entry.format, 0) + len(entry.changes)
+    if counts:
+        shown = ", ".join(f"{name} {count}" for name, count in counts.items())
+        _say(f"details some formats cannot carry were adapted ({shown}); README.txt says what and how")
 
 
 def _say_undated(plan: Plan, needs: str = "--start YYYY-MM-DD") -> None:
@@ -170,6 +180,7 @@ def _export(arguments: argparse.Namespace) -> int:
         document, arguments.out, formats=arguments.formats, overwrite=arguments.force, time=arguments.time
     )
     _say(f"wrote {len(files)} files to {arguments.out}/ (start with README.txt and plan.html)")
+    _say_adapted(files)
     _say_undated(document, "a start date in the plan file")
     _safety()
     return 0
