@@ -258,7 +258,11 @@ def _validate(arguments: argparse.Namespace) -> int:
     data = read_bounded(arguments.file)
     problems: list[str] = []
     if info.capabilities.validation:
-        problems = module.validate(data)  # type: ignore[attr-defined]  # declared by the capability
+        try:
+            problems = module.validate(data)  # type: ignore[attr-defined]  # declared by the capability
+        except FormatError as error:  # a file of the format that is no workout (a TCX activity): one line
+            _say(f"{arguments.file}: {error.describe(_REMEDIES)}")
+            return 1
     options = _read_options(arguments)
     # Valid in its own format: the file reads when every answer only the walker knows is supplied.
     placeholder = attrs.evolve(

@@ -111,6 +111,46 @@ def test_validate_tells_valid_from_usable(tmp_path: Path, capsys: pytest.Capture
     assert out.splitlines()[-1].endswith("invalid FIT workout, 1 problem(s)")
 
 
+TCX_HEART_RATE = (
+    b'<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"'
+    b' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Workouts><Workout Sport="Running"><Name>Heart</Name>'
+    b'<Step xsi:type="Step_t"><StepId>1</StepId><Duration xsi:type="Time_t"><Seconds>600</Seconds></Duration>'
+    b'<Intensity>Active</Intensity><Target xsi:type="HeartRate_t"><HeartRateZone xsi:type="PredefinedHeartRateZone_t">'
+    b"<Number>2</Number></HeartRateZone></Target></Step></Workout></Workouts></TrainingCenterDatabase>"
+)
+
+
+def test_validate_tells_a_valid_tcx_with_heart_rate_targets_from_a_usable_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "heart.tcx"
+    path.write_bytes(TCX_HEART_RATE)
+    status, out, _ = run(capsys, "validate", str(path))
+    assert status == 0  # valid for Garmin's schema, so valid TCX: not "invalid" for its heart-rate target
+    assert out.splitlines()[0].endswith("valid Garmin TCX workouts, but not usable as a treadmill workout as it is:")
+    status, out, _ = run(capsys, "validate", str(path), "--lossy", "--speed", "4")
+    assert status == 0
+    assert "valid Garmin TCX workouts, usable as a treadmill workout" in out.splitlines()[-1]
+    broken = tmp_path / "broken.tcx"
+    broken.write_bytes(TCX_HEART_RATE.replace(b"<Number>2</Number>", b"<Number>6</Number>"))
+    status, out, _ = run(capsys, "validate", str(broken))
+    assert status == 1
+    assert out.splitlines()[-1].endswith("invalid Garmin TCX workouts, 1 problem(s)")
+
+
+def test_validate_says_a_tcx_activity_is_not_a_workout_file_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "run.tcx"
+    path.write_bytes(
+        b'<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        b"<Activities/></TrainingCenterDatabase>"
+    )
+    status, out, err = run(capsys, "validate", str(path))
+    assert status == 1
+    assert (out, err) == (f"{path}: a TCX activity/course, not a workout file\n", "")
+
+
 def test_bike_files_are_refused_in_one_line_whatever_the_flags(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -92,7 +92,7 @@ SAMPLE = Workout("Retro ladder", [EASY, Repeat(3, [BACK, EASY])], "Three rounds.
 def test_lossy_write_is_valid_and_reads_back_unchanged(workout: Workout) -> None:
     encoded = tcx.write_workout(workout, policy=Policy.LOSSY)
     assert garmin_problems_if_available(encoded.data) == []
-    assert tcx.validate(encoded.data) == []
+    assert tcx.validate_written(encoded.data) == []
     # TCX loses nothing of ours: names, notes and speed units travel in the notes; split parts are joined again.
     assert tcx.read_bytes(encoded.data) == workout
 
@@ -113,7 +113,7 @@ def test_strict_refuses_exactly_what_lossy_changes(workout: Workout) -> None:
 def test_plans_are_one_valid_file_that_reads_back_unchanged(plan: Plan) -> None:
     encoded = tcx.write_plan(plan, policy=Policy.LOSSY)
     assert garmin_problems_if_available(encoded.data) == []
-    assert tcx.validate(encoded.data) == []
+    assert tcx.validate_written(encoded.data) == []
     assert tcx.read_bytes(encoded.data) == plan
     root = etree.fromstring(encoded.data)
     names = root.xpath("//tc:Workout/tc:Name/text()", namespaces=NS)
@@ -350,6 +350,7 @@ BROKEN: list[Callable[[etree._Element], None]] = [
 
 def test_both_schemas_accept_what_we_write() -> None:
     for data in (tcx.write_workout(SAMPLE).data, etree.tostring(_with_twenty_steps())):
+        assert tcx.validate_written(data) == []
         assert tcx.validate(data) == []
         assert garmin_problems(data) == []
 
@@ -359,14 +360,123 @@ def test_both_schemas_refuse_the_same_broken_documents(breaking: Callable[[etree
     root = _with_twenty_steps()
     breaking(root)
     data = etree.tostring(root)
-    problems = tcx.validate(data)
-    assert problems
-    assert all(problem.startswith("line ") for problem in problems)
+    for problems in (tcx.validate_written(data), tcx.validate(data)):
+        assert problems
+        assert all(problem.startswith("line ") for problem in problems)
     assert garmin_problems(data) != []  # last: skipped without the corpus
 
 
 def test_validate_reports_malformed_documents() -> None:
     assert tcx.validate(b"<TrainingCenterDatabase>") != []
+    assert tcx.validate_written(b"<TrainingCenterDatabase>") != []
+
+
+def _tcx_workout_documents(corpus: Path) -> list[tuple[str, bytes, etree._Element]]:
+    """The corpus's TCX workout files whose root is a TrainingCenterDatabase (not fragments, not broken XML)."""
+    documents = []
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    for path in sorted((corpus / "tcx" / "workouts").glob("*.tcx")):
+        data = path.read_bytes()
+        try:
+            root = etree.fromstring(data, parser)
+        except etree.XMLSyntaxError:
+            assert tcx.validate(data) != [], path.name  # broken XML is invalid for us too
+            continue
+        if root.tag == f"{{{tcx.NAMESPACE}}}TrainingCenterDatabase":
+            documents.append((path.name, data, root))
+    return documents
+
+
+def test_every_tcx_workout_file_is_valid_for_us_when_it_is_for_garmin(corpus: Path) -> None:
+    documents = _tcx_workout_documents(corpus)
+    assert len(documents) >= 5, "the corpus's TCX workout files"
+    answers = {name: (tcx.validate(data) == [], not garmin_problems(data)) for name, data, _ in documents}
+    assert all(ours == garmins for ours, garmins in answers.values()), answers
+    assert any(ours for ours, _ in answers.values())  # some valid files and some invalid ones: a real test
+    assert not all(ours for ours, _ in answers.values())
+
+
+def _no_heart_rate_zone_type(root: etree._Element) -> None:
+    del root.find(".//tc:HeartRateZone", NS).attrib[XSI_TYPE]
+
+
+def _heart_rate_zone_six(root: etree._Element) -> None:
+    zone = root.find(".//tc:HeartRateZone", NS)
+    zone.set(XSI_TYPE, "PredefinedHeartRateZone_t")
+    zone.clear()
+    zone.set(XSI_TYPE, "PredefinedHeartRateZone_t")
+    etree.SubElement(zone, f"{{{tcx.NAMESPACE}}}Number").text = "6"
+
+
+def _unknown_target(root: etree._Element) -> None:
+    root.find(".//tc:Target", NS).set(XSI_TYPE, "Power_t")
+
+
+def _cadence_without_high(root: etree._Element) -> None:
+    target = root.find(".//tc:Target", NS)
+    target.clear()
+    target.set(XSI_TYPE, "Cadence_t")
+    etree.SubElement(target, f"{{{tcx.NAMESPACE}}}Low").text = "80"
+
+
+def _calories_too_many(root: etree._Element) -> None:
+    duration = root.find(".//tc:Duration", NS)
+    duration.clear()
+    duration.set(XSI_TYPE, "CaloriesBurned_t")
+    etree.SubElement(duration, f"{{{tcx.NAMESPACE}}}Calories").text = "70000"
+
+
+FOREIGN_BREAKING: list[Callable[[etree._Element], None]] = [
+    _no_heart_rate_zone_type,
+    _heart_rate_zone_six,
+    _unknown_target,
+    _cadence_without_high,
+    _calories_too_many,
+    _long_name,
+    _duplicate_workout,
+]
+
+
+@pytest.mark.parametrize(
+    "breaking", FOREIGN_BREAKING, ids=[function.__name__.strip("_") for function in FOREIGN_BREAKING]
+)
+def test_both_schemas_refuse_the_same_broken_foreign_workouts(
+    corpus: Path, breaking: Callable[[etree._Element], None]
+) -> None:
+    heart = next(root for name, _, root in _tcx_workout_documents(corpus) if "HeartRateTargets" in name)
+    assert tcx.validate(etree.tostring(heart)) == []
+    broken = copy.deepcopy(heart)
+    breaking(broken)
+    data = etree.tostring(broken)
+    assert tcx.validate(data) != []
+    assert garmin_problems(data) != []
+
+
+def test_validate_accepts_folders_and_heart_rate_targets_the_written_subset_leaves_out() -> None:
+    data = (
+        b'<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"'
+        b' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Folders><Workouts>'
+        b'<Running Name="Running"><WorkoutNameRef><Id>Heart</Id></WorkoutNameRef></Running>'
+        b'<Biking Name="Biking"/><Other Name="Other"/></Workouts></Folders>'
+        b'<Workouts><Workout Sport="Running"><Name>Heart</Name><Step xsi:type="Step_t"><StepId>1</StepId>'
+        b'<Duration xsi:type="HeartRateAbove_t"><HeartRate xsi:type="HeartRateAsPercentOfMax_t"><Value>80</Value>'
+        b'</HeartRate></Duration><Intensity>Active</Intensity><Target xsi:type="HeartRate_t">'
+        b'<HeartRateZone xsi:type="PredefinedHeartRateZone_t"><Number>2</Number></HeartRateZone></Target></Step>'
+        b"</Workout></Workouts></TrainingCenterDatabase>"
+    )
+    assert tcx.validate(data) == []
+    assert tcx.validate_written(data) != []
+    assert garmin_problems_if_available(data) == []
+    dangling = data.replace(b"<Id>Heart</Id>", b"<Id>Missing</Id>")
+    assert tcx.validate(dangling) != []  # a folder's reference names a workout of the file
+    assert garmin_problems_if_available(dangling) != []
+
+
+def test_validate_refuses_activity_and_course_files_as_not_workout_files() -> None:
+    for part in (b"<Activities/>", b"<Courses/>"):
+        data = b'<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        with pytest.raises(FormatError, match="a TCX activity/course, not a workout file"):
+            tcx.validate(data + part + b"</TrainingCenterDatabase>")
 
 
 # --- reading files of other tools ------------------------------------------------------------
@@ -471,7 +581,7 @@ def test_lap_button_steps_are_user_initiated_durations() -> None:
     turn = step(Direction.BACKWARD, StepKind.TRANSITION, length=Duration.seconds(20), until_lap=True, belt_stopped=True)
     workout = Workout("Turns", [EASY, turn])
     data = tcx.write_workout(workout).data
-    assert tcx.validate(data) == []
+    assert tcx.validate_written(data) == []
     assert garmin_problems_if_available(data) == []
     durations = etree.fromstring(data).findall(".//tc:Duration", NS)
     assert durations[1].get(f"{{{tcx.XSI}}}type") == "UserInitiated_t"
@@ -592,7 +702,7 @@ def test_the_capability_table_in_the_docs_mirrors_the_registry() -> None:
 def test_every_generated_plan_is_valid_tcx_and_reads_back(plan: Plan) -> None:
     encoded = tcx.write_plan(plan, policy=Policy.LOSSY)
     assert garmin_problems_if_available(encoded.data) == []
-    assert tcx.validate(encoded.data) == []
+    assert tcx.validate_written(encoded.data) == []
     assert tcx.read_bytes(encoded.data) == plan
     strict = tcx.write_plan(plan)  # generated names are short and unique: nothing to adapt
     assert strict.changes == ()

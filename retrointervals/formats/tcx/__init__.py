@@ -1,7 +1,7 @@
 """Garmin TCX workouts (TrainingCenterDatabase v2): files valid by construction, lenient reading.
 
 Writing. Every file validates against Garmin's schema (and against our own description of the subset we write,
-``validate``). A workout is one ``<Workout>``; a plan is one file with every session a ``<Workout>``, dated with
+``validate_written``). A workout is one ``<Workout>``; a plan is one file with every session a ``<Workout>``, dated with
 ``ScheduledOn`` when the plan has dates, and the plan's weeks described in an extension element of our own
 namespace that TCX readers skip. Per step:
 
@@ -32,6 +32,10 @@ target, a heart-rate or cadence target, a predefined zone) needs ``ReadOptions.s
 invented. ``UserInitiated_t`` is a step that ends on the lap button (``Step.until_lap``; its expected time travels
 in our notes). ``Biking`` workouts are refused.
 
+Validating. ``validate`` checks a document against our schema of every TCX workout document (folders, heart-rate
+and cadence targets, every duration included): a file valid for Garmin is valid here, whether or not it is usable
+as a treadmill workout, which is the reader's verdict. Activity and course files are not workout files.
+
 The package follows the layers of the format: ``_shared`` (constants), ``_write``, ``_schema`` (``validate``)
 and ``_read``; this module holds the public doors.
 """
@@ -39,7 +43,7 @@ and ``_read``; this module holds the public doors.
 from __future__ import annotations
 
 from retrointervals.formats.tcx._read import decode, read, read_bytes
-from retrointervals.formats.tcx._schema import validate
+from retrointervals.formats.tcx._schema import validate, validate_written
 from retrointervals.formats.tcx._shared import (
     EXTENSION,
     MAX_NAME_LENGTH_TCX,
@@ -69,6 +73,7 @@ __all__ = [
     "read",
     "read_bytes",
     "validate",
+    "validate_written",
     "write",
     "write_plan",
     "write_workout",
