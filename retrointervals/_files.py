@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
+import functools
 import json
 import os
 import shutil
@@ -14,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import cast
 
 import attrs
 
@@ -166,8 +169,11 @@ def folder_lock(target: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Create ``path`` (never following a link, never replacing a file) with ``data``, flushed to disk."""
+def _write_file(path: Path, data: bytes, *, flush: bool = True) -> None:
+    """Create ``path`` (never following a link, never replacing a file) with ``data``, flushed to disk.
+
+    ``flush=False`` leaves the flush to the caller, who flushes the whole file system afterwards.
+    """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     descriptor = os.open(path, flags, 0o666)
     try:
@@ -175,7 +181,8 @@ def _write_file(path: Path, data: bytes) -> None:
         while view:
             written = os.write(descriptor, view)
             view = view[written:]
-        os.fsync(descriptor)
+        if flush:
+            os.fsync(descriptor)
     except OSError as error:
         raise OSError(error.errno, error.strerror, str(path)) from None  # name the file: write() does not
     finally:
@@ -184,6 +191,35 @@ def _write_file(path: Path, data: bytes) -> None:
 
 def _write_and_sync(item: tuple[Path, bytes]) -> None:
     _write_file(*item)
+
+
+def _write_unflushed(item: tuple[Path, bytes]) -> None:
+    _write_file(*item, flush=False)
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """Linux's ``syncfs(fd)``: one call flushes every file and folder of the file system that holds ``fd``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):  # pragma: no cover - a C library without syncfs
+        return None
+    function.argtypes = [ctypes.c_int]
+    function.restype = ctypes.c_int
+    return cast("Callable[[int], int]", function)
+
+
+def _flush_file_system(syncfs: Callable[[int], int], folder: Path) -> None:
+    """Flush the file system that holds ``folder`` (its files and folders included) in one call."""
+    descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        if syncfs(descriptor) != 0:
+            number = ctypes.get_errno()
+            raise OSError(number, os.strerror(number), str(folder))
+    finally:
+        os.close(descriptor)
 
 
 def _sync_folder(path: Path) -> None:
@@ -340,21 +376,28 @@ def remove_ours(folder: Path, target: Path, rules: FolderRules) -> list[Path]:
     """
     ours = _manifest(folder)
     kept: list[Path] = []
-    entries = list(_walk(folder))
-    for relative, entry in reversed(entries):  # children before their folders
+    doomed: list[Path] = []
+    folders: list[Path] = []
+    for relative, entry in _walk(folder):
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            with contextlib.suppress(OSError):  # it holds something kept
-                path.rmdir()
+            folders.append(path)
             continue
         top = relative.split("/", 1)[0]
         mine = relative == MANIFEST_NAME or (relative in ours if ours is not None else rules.legacy(relative))
         if (top not in rules.keep and mine and not entry.is_symlink()) or (
             top in rules.keep and _same(path, target / relative)
         ):
-            path.unlink()
+            doomed.append(path)
         else:
             kept.append(path)
+    # Removing files is slow on some file systems, and threads remove them side by side.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in pool.map(Path.unlink, doomed):
+            pass
+    for path in reversed(folders):  # children before their folders
+        with contextlib.suppress(OSError):  # it holds something kept
+            path.rmdir()
     if not kept:
         with contextlib.suppress(FileNotFoundError):
             folder.rmdir()
@@ -485,9 +528,18 @@ def _build(new: Path, folder: Path, files: Sequence[tuple[str, bytes]], carried:
             folders.add(parent)
     for name in carried:
         _carry(folder / name, new / name)
-    # Written and flushed by a few threads at once: the system commits the files in groups instead of one by one
-    # (about 2x faster than in turn here), and the build stays all-or-nothing since the swap comes after.
+    # Where the system offers it (Linux), the files are written, then the whole file system is flushed in one call:
+    # the same durability before the swap as a flush per file, at a fraction of the cost. Elsewhere, written and
+    # flushed by a few threads at once, so that the system commits the files in groups instead of one by one.
+    # Either way the build stays all-or-nothing, since the swap comes after.
+    # Creating files is the slow part on some file systems, and threads create them side by side.
     with ThreadPoolExecutor(max_workers=8) as pool:
+        syncfs = _syncfs()
+        if syncfs is not None:
+            for _ in pool.map(_write_unflushed, items):
+                pass
+            _flush_file_system(syncfs, new)
+            return
         for _ in pool.map(_write_and_sync, items):
             pass
         for _ in pool.map(_sync_folder, folders):

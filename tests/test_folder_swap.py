@@ -255,13 +255,13 @@ def test_a_second_run_while_one_is_writing_gets_a_clear_error_and_writes_nothing
     original = _files._write_file
     once = threading.Lock()  # files are written by several threads: race only once
 
-    def write_and_race(path: Path, data: bytes) -> None:
+    def write_and_race(path: Path, data: bytes, **options: bool) -> None:
         if once.acquire(blocking=False):
             try:  # a second run starts while the first is writing
                 export_plan(REHAB, out, formats=FORMATS, overwrite=True)
             except OutputBusyError as error:
                 outcomes.append(error)
-        original(path, data)
+        original(path, data, **options)
 
     monkeypatch.setattr(_files, "_write_file", write_and_race)
     export_plan(ADVANCED, out, formats=FORMATS, overwrite=True)
@@ -378,11 +378,11 @@ from retrointervals.plans import generate_plan
 
 target, kill_at = sys.argv[1], int(sys.argv[2])
 original, calls = _files._write_file, [0]
-def write(path, data):
+def write(path, data, **options):
     calls[0] += 1
     if calls[0] == kill_at:
         os.kill(os.getpid(), signal.SIGKILL)
-    original(path, data)
+    original(path, data, **options)
 _files._write_file = write
 export_plan(generate_plan("rehab", Speed.kmh(3.0), weeks=2), target, formats=("json", "fit", "zwo"), overwrite=True)
 """
@@ -444,3 +444,19 @@ def test_the_cli_asks_for_one_decimal_in_its_own_words(
     assert "at most one decimal" in err
     assert "rounding" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_flush_of_the_new_folder_leaves_the_old_plan(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if _files._syncfs() is None:
+        pytest.skip("the one-call flush (syncfs) is Linux's; elsewhere every file is flushed as it is written")
+    export_plan(ADVANCED, out, formats=FORMATS, overwrite=True)
+    old = snapshot(out)
+
+    def fail(_syncfs: object, folder: Path) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO), str(folder))
+
+    monkeypatch.setattr(_files, "_flush_file_system", fail)
+    with pytest.raises(OutputError, match="input/output error"):
+        export_plan(REHAB, out, formats=FORMATS, overwrite=True)
+    assert snapshot(out) == old  # nothing was swapped in: the files might not be on disk
+    assert siblings(out) == []
