@@ -445,7 +445,7 @@ def _review(arguments: argparse.Namespace) -> int:
             "sessions": [review.to_json() for review in reviews],
             "decision": decision.to_json() if decision else None,
             "bands": {name: lowest for lowest, name in BANDS},
-            "settle_s": SETTLE_S,
+            "settle_min_s": SETTLE_S,
             "safety": SAFETY_NOTE,
         }
         _say(json.dumps(document, indent=2))

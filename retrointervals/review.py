@@ -253,6 +253,8 @@ class SessionReview:
                     "planned_kmh": round(step.planned_kmh, 2),
                     "walked_kmh": None if step.walked_kmh is None else round(step.walked_kmh, 2),
                     "settle_records_left_out": step.settle_records,
+                    "settle_start_s": round(step.settle_start_s, 1),
+                    "settle_end_s": round(step.settle_end_s, 1),
                     "belt_stopped": step.belt_stopped,
                 }
                 for step in self.steps

@@ -88,6 +88,12 @@ def test_review_json_after_an_easy_painless_week_progresses(folder, capsys):
         assert (session["backward_planned_s"], session["backward_walked_s"]) == (backward_s, backward_s)
         assert session["compliance"] == 1.0
         assert session["log"]["rpe_borg_6_20"] == 10
+        # Walking steps leave out at least the minimum at their start (at most half the step), and the steps before
+        # a turn some of their end.
+        walking = [step for step in session["steps"] if not step["belt_stopped"]]
+        minimum = document["settle_min_s"]
+        assert all(step["settle_start_s"] >= min(minimum, step["planned_s"] / 2) for step in walking), walking
+        assert any(step["settle_end_s"] > 0 for step in walking)
     assert document["decision"]["action"] == "progress"
     assert document["decision"]["rules"] == ["R4"]
 
