@@ -469,7 +469,8 @@ def test_validate_accepts_folders_and_heart_rate_targets_the_written_subset_leav
     assert garmin_problems_if_available(data) == []
     dangling = data.replace(b"<Id>Heart</Id>", b"<Id>Missing</Id>")
     assert tcx.validate(dangling) != []  # a folder's reference names a workout of the file
-    assert garmin_problems_if_available(dangling) != []
+    if _garmin_schema() is not None:  # Garmin's schema is read from the corpus, when it is there
+        assert garmin_problems_if_available(dangling) != []
 
 
 def test_validate_refuses_activity_and_course_files_as_not_workout_files() -> None:
