@@ -151,8 +151,14 @@ def plan_entries(
         prefix = "" if FORMATS[name].capabilities.whole_plan else f"{name}/"
         for file_name, encoded in plan_files(plan, name, policy=policy):
             entries.append(PlanEntry(f"{prefix}{file_name}", encoded.data, name, encoded.changes))
+    fit_files = {entry.path.removeprefix("fit/"): entry.data for entry in entries if entry.format == "fit"}
     dated = dated_plan_files(
-        plan, time=time, policy=policy, schedule="fit" in formats, intervals="intervals" in formats
+        plan,
+        time=time,
+        policy=policy,
+        schedule="fit" in formats,
+        intervals="intervals" in formats,
+        fit_files=fit_files,
     )
     changes = dated.changes  # the intervals.icu texts' changes, reported once, with the first text
     for path, data in dated.files:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import attrs
@@ -168,6 +168,7 @@ def dated_plan_files(
     today: dt.date | None = None,
     schedule: bool = True,
     intervals: bool = True,
+    fit_files: Mapping[str, bytes] | None = None,
 ) -> DatedFiles:
     """The calendar, watch-schedule and intervals.icu files of ``plan``, and README lines for them.
 
@@ -186,6 +187,8 @@ def dated_plan_files(
         schedule: Whether to write ``fit/schedule.fit``; it points at the folder's FIT workout files, so leave it
             out when those are not written.
         intervals: Whether to write the intervals.icu files (the texts and ``events.json``).
+        fit_files: The folder's FIT workout files by name, when already written: the schedule points at them
+            (otherwise they are encoded again to learn their identities).
 
     Raises:
         FormatLimitError: Under ``STRICT``, a session cannot be written as intervals.icu text or FIT without loss.
@@ -200,9 +203,11 @@ def dated_plan_files(
     files: list[tuple[str, bytes]] = []
     changes: list[Change] = []
     readme: list[str] = []
+    texts: dict[tuple[int, int], bytes] = {}
     if intervals:
         for week, number, session in plan.sessions():
             encoded = intervals_text.write_workout(session.workout, policy=policy)
+            texts[week, number] = encoded.data
             files.append((f"intervals/{session_file_stem(week, number)}.txt", encoded.data))
             changes.extend(encoded.changes)
         readme.append(
@@ -224,7 +229,7 @@ def dated_plan_files(
         readme.append(f"No {shown}: {'they need' if len(missing) > 1 else 'it needs'} {reason}.")
         return DatedFiles(tuple(files), tuple(readme), tuple(changes))
     if intervals:
-        files.append(("intervals/events.json", intervals_text.events_json(plan, policy=policy)))
+        files.append(("intervals/events.json", intervals_text.events_json(plan, policy=policy, texts=texts)))
         readme.append(
             "intervals/events.json: every session as a planned workout on its date, for intervals.icu's API. Send "
             "it with your API key (intervals.icu Settings, Developer settings): curl -u API_KEY:yourkey -H "
@@ -241,7 +246,7 @@ def dated_plan_files(
     )
     if not schedule:
         return DatedFiles(tuple(files), tuple(readme), tuple(changes))
-    schedule_bytes, scheduled = write_plan_schedule(plan, policy=policy, today=today)
+    schedule_bytes, scheduled = write_plan_schedule(plan, policy=policy, today=today, fit_files=fit_files)
     if not scheduled:
         readme.append("No watch schedule (fit/schedule.fit): every session of the plan is in the past.")
         return DatedFiles(tuple(files), tuple(readme), tuple(changes))

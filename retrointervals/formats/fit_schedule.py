@@ -23,7 +23,7 @@ import datetime as dt
 import io
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from retrointervals.errors import FormatError
@@ -129,6 +129,7 @@ def write_plan_schedule(
     policy: Policy = Policy.STRICT,
     today: dt.date | None = None,
     limit: int = MAX_SCHEDULE_ENTRIES,
+    fit_files: Mapping[str, bytes] | None = None,
 ) -> tuple[bytes, tuple[DatedSession, ...]]:
     """The schedule of a plan's sessions from ``today`` on, and the sessions it holds (at most ``limit``).
 
@@ -137,6 +138,8 @@ def write_plan_schedule(
         policy: The policy the plan's FIT workout files are written with: the identities depend on their bytes.
         today: The first day scheduled (the plan's start when that is later); the local date now when None.
         limit: The most entries written.
+        fit_files: The plan's FIT workout files by name (``week01-session1.fit``), when they are already written
+            (the export has them); otherwise they are encoded here with ``policy``.
 
     Raises:
         FormatLimitError: Under ``STRICT``, a session's FIT workout cannot be written without loss.
@@ -146,9 +149,10 @@ def write_plan_schedule(
     chosen = tuple(entry for entry in dated_sessions(plan) if entry.date >= today)[: max(limit, 0)]
     if not chosen:
         return b"", ()
-    encoded = dict(plan_files(plan, "fit", policy=policy))
+    if fit_files is None:
+        fit_files = {name: encoded.data for name, encoded in plan_files(plan, "fit", policy=policy)}
     entries = [
-        (entry.date, file_id_of(encoded[f"{session_file_stem(entry.week, entry.number)}.fit"].data, entry.slot))
+        (entry.date, file_id_of(fit_files[f"{session_file_stem(entry.week, entry.number)}.fit"], entry.slot))
         for entry in chosen
     ]
     return write_schedule(entries), chosen

@@ -40,6 +40,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -279,7 +280,9 @@ def write(
     return write_workout_file(document, path, encode, "intervals", overwrite=overwrite)
 
 
-def events_json(plan: Plan, *, policy: Policy = Policy.STRICT) -> bytes:
+def events_json(
+    plan: Plan, *, policy: Policy = Policy.STRICT, texts: Mapping[tuple[int, int], bytes] | None = None
+) -> bytes:
     """The plan's dated sessions as the JSON array intervals.icu's bulk-events API takes (UTF-8).
 
     One ``WORKOUT`` event per session with a date: ``start_date_local`` (the day at ``T00:00:00``: workouts
@@ -287,7 +290,8 @@ def events_json(plan: Plan, *, policy: Policy = Policy.STRICT) -> bytes:
     workout text as ``description`` after the safety note, and ``external_id``: the session's
     ``plan_dates.session_uid``, the same when the same or an adapted plan is sent again, so that
     ``POST /api/v1/athlete/0/events/bulk?upsert=true`` updates the events instead of adding new ones. A plan
-    without a start date gives an empty array.
+    without a start date gives an empty array. ``texts`` are the sessions' texts by (week, session number) when
+    they are already written (a plan folder has them); otherwise each is written here with ``policy``.
 
     Raises:
         FormatLimitError: Under ``STRICT``, a session's text cannot be written without loss.
@@ -300,7 +304,11 @@ def events_json(plan: Plan, *, policy: Policy = Policy.STRICT) -> bytes:
             "type": EVENT_TYPE,
             "description": SAFETY_NOTE
             + "\n\n"
-            + write_workout(entry.session.workout, policy=policy).data.decode("utf-8"),
+            + (
+                texts[entry.week, entry.number]
+                if texts is not None
+                else write_workout(entry.session.workout, policy=policy).data
+            ).decode("utf-8"),
             "external_id": session_uid(plan, entry.week, entry.number),
         }
         for entry in dated_sessions(plan)
