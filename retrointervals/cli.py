@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from retrointervals.export import ExportedFile
     from retrointervals.formats import Change, ReadOptions
     from retrointervals.model import Plan
+    from retrointervals.plans import ProgressionRules
     from retrointervals.review import SessionReview
     from retrointervals.treadmill import Treadmill
 
@@ -153,20 +154,31 @@ def _say_undated(plan: Plan, needs: str = "--start YYYY-MM-DD") -> None:
         _say(f"no calendar (plan.ics), watch schedule (fit/schedule.fit) or intervals.icu events: they need {needs}")
 
 
-def _export(arguments: argparse.Namespace) -> int:
+def _read_plan(path: str | Path, single_workout: str) -> Plan:
+    """The plan in the file ``path``; a file holding a single workout is refused with ``single_workout``."""
     from retrointervals import formats  # noqa: PLC0415
-    from retrointervals._rules_file import read_rules  # noqa: PLC0415
-    from retrointervals.errors import FormatError  # noqa: PLC0415
-    from retrointervals.export import export_plan  # noqa: PLC0415
     from retrointervals.model import Plan  # noqa: PLC0415
-    from retrointervals.plans import DEFAULT_RULES, check  # noqa: PLC0415
 
-    document = formats.read(arguments.plan)
+    document = formats.read(path)
     if not isinstance(document, Plan):
-        raise FormatError("holds a single workout; export writes the files of a plan", arguments.plan)
-    rules = DEFAULT_RULES
-    if arguments.rules:
-        rules = read_rules(arguments.rules)
+        raise FormatError(single_workout, str(path))
+    return document
+
+
+def _rules(arguments: argparse.Namespace) -> ProgressionRules:
+    """The progression rules: the defaults, or a clinician's rules file given with ``--rules``."""
+    from retrointervals._rules_file import read_rules  # noqa: PLC0415
+    from retrointervals.plans import DEFAULT_RULES  # noqa: PLC0415
+
+    return read_rules(arguments.rules) if arguments.rules else DEFAULT_RULES
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    from retrointervals.export import export_plan  # noqa: PLC0415
+    from retrointervals.plans import check  # noqa: PLC0415
+
+    document = _read_plan(arguments.plan, "holds a single workout; export writes the files of a plan")
+    rules = _rules(arguments)
     if document.level is not None and document.forward_speed is not None:
         violations = check(document, rules=rules)
         for violation in violations:
@@ -220,18 +232,10 @@ def _show(arguments: argparse.Namespace) -> int:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    from retrointervals import formats  # noqa: PLC0415
-    from retrointervals._rules_file import read_rules  # noqa: PLC0415
-    from retrointervals.errors import FormatError  # noqa: PLC0415
-    from retrointervals.model import Plan  # noqa: PLC0415
-    from retrointervals.plans import DEFAULT_RULES, check  # noqa: PLC0415
+    from retrointervals.plans import check  # noqa: PLC0415
 
-    document = formats.read(arguments.plan)
-    if not isinstance(document, Plan):
-        raise FormatError("holds a single workout; the progression rules apply to plans", arguments.plan)
-    rules = DEFAULT_RULES
-    if arguments.rules:
-        rules = read_rules(arguments.rules)
+    document = _read_plan(arguments.plan, "holds a single workout; the progression rules apply to plans")
+    rules = _rules(arguments)
     violations = check(document, rules=rules)
     for violation in violations:
         _say(str(violation))
@@ -357,17 +361,11 @@ def _today() -> dt.date:
 
 
 def _load_plan(folder: Path) -> Plan:
-    from retrointervals.errors import FormatError  # noqa: PLC0415
-    from retrointervals.formats import native  # noqa: PLC0415
-    from retrointervals.model import Plan  # noqa: PLC0415
-
+    """The plan of a plan folder (its ``plan.json``)."""
     path = folder / "plan.json"
     if not path.is_file():
         raise FormatError("no plan.json here: give the folder `retrointervals plan --out` wrote", str(folder))
-    document = native.read(path)
-    if not isinstance(document, Plan):
-        raise FormatError("holds a single workout, not a plan", str(path))
-    return document
+    return _read_plan(path, "holds a single workout, not a plan")
 
 
 def _log(arguments: argparse.Namespace) -> int:
