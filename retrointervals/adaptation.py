@@ -34,7 +34,7 @@ from retrointervals.plans import DEFAULT_RULES, ProgressionRules, check
 from retrointervals.plans.generate import session_code
 from retrointervals.plans.loads import SessionShape, WeekLoad, progressed
 from retrointervals.review import SessionReview
-from retrointervals.sessionlog import Balance, LogEntry, Status
+from retrointervals.sessionlog import Balance, LogEntry, Status, format_session
 from retrointervals.units import Duration
 
 __all__ = [
@@ -282,7 +282,7 @@ def decide(
     decisions = []
     for week in range(1, count + 1):
         sessions = [
-            by_session.get(f"W{week}S{number}") or _missed(plan, week, number)
+            by_session.get(format_session(week, number)) or _missed(plan, week, number)
             for number in range(1, len(plan.weeks[week - 1].sessions) + 1)
         ]
         decision = _decide_week(plan, week, sessions, history, rules)

@@ -27,6 +27,7 @@ import attrs
 from retrointervals.errors import ValidationError
 from retrointervals.formats import Change, Policy
 from retrointervals.model import Direction, Plan, Repeat, Session, Step, StepKind, Workout
+from retrointervals.sessionlog import format_session
 from retrointervals.units import Duration
 
 __all__ = [
@@ -58,7 +59,7 @@ class DatedSession:
     @property
     def slot(self) -> str:
         """``"W2S1"``: week 2, session 1."""
-        return f"W{self.week}S{self.number}"
+        return format_session(self.week, self.number)
 
 
 def dated_sessions(plan: Plan) -> tuple[DatedSession, ...]:
@@ -104,7 +105,7 @@ def session_title(workout: Workout, week: int, number: int) -> str:
         what = f"{len(bouts)} x {Duration(bouts[0])} backward"
     else:
         what = f"{Duration(sum(bouts, Fraction(0)))} backward in {len(bouts)} bouts"
-    return f"Retro walk W{week}S{number}: {what}"
+    return f"Retro walk {format_session(week, number)}: {what}"
 
 
 def _step_line(step: Step) -> str:

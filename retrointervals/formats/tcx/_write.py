@@ -42,6 +42,7 @@ from retrointervals.model import (
     Step,
     Workout,
 )
+from retrointervals.plans.generate import session_code
 from retrointervals.timeline import flatten
 from retrointervals.treadmill import Treadmill
 from retrointervals.units import Duration, Speed, SpeedUnit
@@ -118,7 +119,7 @@ def write_plan(plan: Plan, *, policy: Policy = Policy.STRICT, sport: str = "Othe
         week_element.set("deload", "true" if week.deload else "false")
         for session_index, session in enumerate(week.sessions):
             date = plan.session_date(week_index, session_index)
-            code = f"W{week_index + 1:02d}S{session_index + 1}"
+            code = session_code(week_index + 1, session_index + 1)
             where = f"week {week_index + 1}, session {session_index + 1} ({session.workout.name!r})"
             parts = _entries(session.workout, report, names, where, code=code, dates=(date,) if date else ())
             entries.extend(parts)
