@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import signal
 from fractions import Fraction
 from pathlib import Path
@@ -30,7 +29,6 @@ from retrointervals.units import Incline, Speed, SpeedUnit
 
 __all__ = ["WalkOptions", "load_session", "probe", "profile_json", "treadmill_profile", "walk"]
 
-_SESSION = re.compile(r"^W(\d{1,3})S(\d)$", re.IGNORECASE)
 #: Loop seconds between screen redraws.
 _REDRAW_S = 0.25
 
@@ -84,10 +82,12 @@ def load_session(target: str | Path, session: str | None) -> Workout:
 
 
 def _pick(plan: Plan, session: str) -> Workout:
-    match = _SESSION.match(session.strip())
-    if match is None:
-        raise ValidationError("--session", session, "expected W{week}S{number}, e.g. W1S1")
-    week, number = int(match.group(1)), int(match.group(2))
+    from retrointervals.sessionlog import parse_session  # noqa: PLC0415 - the one reading of session names
+
+    try:
+        week, number = parse_session(session)
+    except ValidationError:
+        raise ValidationError("--session", session, "expected W{week}S{number}, e.g. W1S1") from None
     if not 1 <= week <= len(plan.weeks) or not 1 <= number <= len(plan.weeks[week - 1].sessions):
         raise ValidationError("--session", session, f"the plan has {len(plan.weeks)} weeks; no such session")
     return plan.weeks[week - 1].sessions[number - 1].workout
